@@ -1,0 +1,60 @@
+# triqs_nnsolver: the two commands of the README, and the steps they share.
+#
+#   make demo       create .venv if missing, install, run the main job
+#   make test       same set-up, then the C++ tests (ctest) and the Python tests (pytest, MPI included)
+#   make test-slow  every test, including the long ones marked `slow`
+#   make bench      the benchmarks in bench/
+#
+# Everything lands in .venv (created with $(PYTHON3)); the CMake build tree is kept in build/cmake
+# so a re-install only recompiles what changed.
+
+PYTHON3 ?= python3
+VENV    := .venv
+PYTHON  := $(VENV)/bin/python
+PIP     := $(PYTHON) -m pip
+BUILD   := build/cmake
+SOURCES := $(shell find python c++ test/c++ -type f -not -name '*.pyc') CMakeLists.txt pyproject.toml
+
+# Build tools needed with --no-build-isolation; torch is pinned exactly (a CPU wheel lies on disk).
+BUILD_TOOLS := torch==2.13.0 "scikit-build-core>=0.10" "pybind11>=2.12" ninja
+
+.PHONY: demo test test-slow test-cpp test-python test-mpi bench install venv clean
+
+venv: $(VENV)/.tools-stamp
+
+$(VENV)/.tools-stamp:
+	test -x $(PYTHON) || $(PYTHON3) -m venv $(VENV)
+	$(PIP) install --quiet $(BUILD_TOOLS)
+	command -v cmake >/dev/null || $(PIP) install --quiet "cmake>=3.20,<4"
+	touch $@
+
+install: $(VENV)/.install-stamp
+
+$(VENV)/.install-stamp: $(VENV)/.tools-stamp $(SOURCES)
+	$(PIP) install --quiet --no-build-isolation -C build-dir=$(BUILD) -C cmake.define.Build_Tests=ON ".[test]"
+	touch $@
+
+demo: install
+	$(VENV)/bin/triqs-nnsolver info
+	$(PYTHON) doc/examples/bethe_u0_gf_core.py --out demo_output
+
+test: test-cpp test-python test-mpi
+
+test-cpp: install
+	ctest --test-dir $(BUILD) --output-on-failure
+
+test-python: install
+	$(PYTHON) -m pytest -m "not slow and not mpi" test/python
+
+# Tests of the parallel paths, each run under `mpiexec -n 2`.
+test-mpi: install
+	$(VENV)/bin/mpiexec -n 2 $(PYTHON) -m pytest -q -m mpi -p no:cacheprovider test/python
+
+test-slow: install test-cpp test-mpi
+	$(PYTHON) -m pytest -m "not mpi" test/python
+
+bench: install
+	for script in bench/bench_*.py; do $(PYTHON) $$script || exit 1; done
+
+clean:
+	rm -rf build $(VENV) demo_output

@@ -1,0 +1,7 @@
+"""``python -m triqs_nnsolver`` runs the command line, like ``triqs-nnsolver``."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

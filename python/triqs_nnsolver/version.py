@@ -1,0 +1,5 @@
+"""Package version (single source: read by pyproject.toml through scikit-build-core's regex provider)."""
+
+__all__ = ["__version__"]
+
+__version__ = "0.1.0"
