@@ -1,0 +1,136 @@
+"""Frequency moments of a spectral function given on a (possibly non-uniform) real-frequency grid.
+
+What is here: ``spectral_moments`` (``int (w - center)^k A(w) dw`` for integer orders k >= 0) and
+``spectral_norm`` (``int A``), both exact for the piecewise-linear interpolant of the samples, plus the
+input checks that the other spectral transforms of this package share. What is not: moments of
+Matsubara data (see :func:`triqs_nnsolver.gf.matsubara.tail_moments`), sum-rule bookkeeping
+(``spectral`` package).
+
+Layer: bottom (``gf``); numpy only. Conventions: ``METHOD.md`` section 1 (``A = -Im G / pi``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+__all__ = ["spectral_moments", "spectral_norm"]
+
+
+def _check_grid(w, name: str = "w") -> np.ndarray:
+    """A real, finite, strictly increasing 1-D grid of at least 2 points, as float64."""
+    w_arr = np.asarray(w)
+    if np.iscomplexobj(w_arr):
+        raise ValueError(f"{name} must be real frequencies; got a complex array of shape {w_arr.shape}")
+    w_arr = w_arr.astype(float)
+    if w_arr.ndim != 1 or w_arr.size < 2:
+        raise ValueError(f"{name} must be a 1-D array of at least 2 frequencies; got shape {w_arr.shape}")
+    if not np.all(np.isfinite(w_arr)):
+        raise ValueError(f"{name} must be finite; got {np.count_nonzero(~np.isfinite(w_arr))} non-finite values")
+    steps = np.diff(w_arr)
+    if not np.all(steps > 0):
+        k = int(np.argmin(steps))
+        raise ValueError(
+            f"{name} must be strictly increasing; got {name}[{k}] = {w_arr[k]}, {name}[{k + 1}] = {w_arr[k + 1]}"
+        )
+    return w_arr
+
+
+def _check_values(w: np.ndarray, A, name: str = "A") -> np.ndarray:
+    """Values of shape (n_w, ...) matching the grid ``w``, finite, as a float or complex array."""
+    A_arr = np.asarray(A)
+    if A_arr.ndim == 0 or A_arr.shape[0] != w.size:
+        raise ValueError(
+            f"{name} must have shape (n_w, ...) with n_w = len(w) = {w.size}; got {name}.shape = {A_arr.shape}"
+        )
+    if not np.issubdtype(A_arr.dtype, np.number) or not np.all(np.isfinite(A_arr)):
+        raise ValueError(
+            f"{name} must be a finite numeric array; got dtype {A_arr.dtype} with non-finite or non-numeric entries"
+        )
+    return A_arr if np.iscomplexobj(A_arr) else A_arr.astype(float)
+
+
+def _moment_weights(w: np.ndarray, orders: Sequence[int], center: float) -> np.ndarray:
+    """Matrix M of shape (len(orders), n_w) with ``M @ A = int (w - center)^k A_lin(w) dw``.
+
+    On each bin the integrand ``(w - center)^k * A_lin(w)`` is a polynomial of degree k + 1, which an
+    m-point Gauss-Legendre rule with 2 m - 1 >= k + 1 integrates exactly; all weights are positive, so
+    no cancellation occurs for A >= 0.
+    """
+    n_nodes = (max(orders) + 3) // 2  # smallest m with 2 m - 1 >= k + 1
+    t, g = np.polynomial.legendre.leggauss(n_nodes)
+    u = 0.5 * (1.0 + t)  # nodes on [0, 1], shape (n_nodes,)
+    h = np.diff(w)
+    x = w[:-1, None] + h[:, None] * u[None, :] - center  # (n_w - 1, n_nodes)
+    hg = 0.5 * h[:, None] * g[None, :]
+    weights = np.zeros((len(orders), w.size))
+    for i, k in enumerate(orders):
+        wk = hg * x**k
+        weights[i, :-1] += wk @ (1.0 - u)  # A_lin = A_j (1 - u) + A_{j+1} u on bin j
+        weights[i, 1:] += wk @ u
+    return weights
+
+
+def spectral_moments(w, A, orders: Sequence[int] = (0, 1, 2), center: float = 0.0) -> np.ndarray:
+    """Frequency moments ``int (w - center)^k A(w) dw`` of a sampled spectral function.
+
+    A is taken as the piecewise-linear interpolant of its samples on ``[w[0], w[-1]]`` and zero outside.
+
+    Parameters
+    ----------
+    w : array_like, shape (n_w,)
+        Real frequencies, strictly increasing, not necessarily uniform; energy unit.
+    A : array_like, shape (n_w, ...)
+        Spectral function ``A = -Im G / pi`` (or any density, e.g. ``rho_Delta``) at ``w``; trailing
+        axes (orbital indices) are carried along. Unit: 1 / energy.
+    orders : sequence of int, optional
+        Non-negative integer orders k; default (0, 1, 2).
+    center : float, optional
+        Expansion point; default 0 (the Fermi level). Energy unit.
+
+    Returns
+    -------
+    numpy.ndarray, shape (len(orders), ...)
+        The moments; unit energy^k. Real for real A, complex for complex A.
+
+    Raises
+    ------
+    ValueError
+        If ``w`` is not a strictly increasing finite 1-D grid, ``A.shape[0] != len(w)``, ``A`` is not
+        finite, or an order is not a non-negative integer.
+
+    Notes
+    -----
+    Exact, up to rounding, for the piecewise-linear interpolant (per-bin Gauss-Legendre rule of
+    sufficient order), so these are the moments that make the tail of
+    :func:`triqs_nnsolver.gf.matsubara.matsubara_from_spectral` exact. With respect to a smooth A the
+    error is ``(h^2 / 12) int w^k A'' dw + O(h^4) = (h^2 / 12) k (k-1) M_(k-2) + end terms`` on a uniform
+    grid: the norm (k = 0) is the trapezoid rule, spectrally accurate for a smooth A that vanishes at
+    both ends, while k >= 2 carries an O(h^2) bias. At a square-root band edge the error is O(h^1.5).
+    Measured: Gaussian (sigma = 0.5) on 401 points over [-4, 4]: norm within 1.1e-15, second moment
+    high by h^2 / 6 = 6.7e-5 as predicted; semicircle (D = 1) on 2000 uniform points: norm, first and
+    second moments within 1.2e-5, 2e-16 and 1.2e-5 of 1, 0, 1/4.
+    """
+    w = _check_grid(w)
+    A = _check_values(w, A)
+    orders = list(orders)
+    for k in orders:
+        if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)) or k < 0:
+            raise ValueError(f"orders must be non-negative integers; got orders = {orders}")
+    if not orders:
+        raise ValueError("orders must name at least one order; got an empty sequence")
+    center = float(center)
+    if not np.isfinite(center):
+        raise ValueError(f"center must be a finite frequency; got center = {center}")
+    weights = _moment_weights(w, orders, center)
+    return np.tensordot(weights, A, axes=(1, 0))
+
+
+def spectral_norm(w, A) -> np.ndarray:
+    """Spectral weight ``int A(w) dw`` (1 for a normalised spectral function).
+
+    Same conventions, shapes and accuracy as :func:`spectral_moments` with ``orders=(0,)``; returns an
+    array of shape ``A.shape[1:]`` (a 0-d array for scalar-valued A). Dimensionless.
+    """
+    return spectral_moments(w, A, orders=(0,))[0]
