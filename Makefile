@@ -1,7 +1,7 @@
 # triqs_nnsolver: the two commands of the README, and the steps they share.
 #
 #   make demo       create .venv if missing, install, run the main job
-#   make test       same set-up, then the C++ tests (ctest) and the Python tests (pytest, MPI included)
+#   make test       same set-up, then lint (ruff), the C++ tests (ctest), the Python tests (pytest, MPI included)
 #   make test-slow  every test, including the long ones marked `slow`
 #   make bench      the benchmarks in bench/
 #
@@ -18,7 +18,7 @@ SOURCES := $(shell find python c++ test/c++ -type f -not -name '*.pyc') CMakeLis
 # Build tools needed with --no-build-isolation; torch is pinned exactly (a CPU wheel lies on disk).
 BUILD_TOOLS := torch==2.13.0 "scikit-build-core>=0.10" "pybind11>=2.12" ninja
 
-.PHONY: demo test test-slow test-cpp test-python test-mpi bench install venv clean
+.PHONY: demo test test-slow test-cpp test-python test-mpi lint bench install venv clean
 
 venv: $(VENV)/.tools-stamp
 
@@ -38,7 +38,12 @@ demo: install
 	$(VENV)/bin/triqs-nnsolver info
 	$(PYTHON) doc/examples/bethe_u0_gf_core.py --out demo_output
 
-test: test-cpp test-python test-mpi
+test: lint test-cpp test-python test-mpi
+
+# Style (ruff: pyflakes, pycodestyle, isort, bugbear, no commented-out code) and formatting.
+lint: install
+	$(VENV)/bin/ruff check python test bench doc/examples
+	$(VENV)/bin/ruff format --check python test bench doc/examples
 
 test-cpp: install
 	ctest --test-dir $(BUILD) --output-on-failure

@@ -20,6 +20,16 @@ from .mesh import (
     make_nonuniform_refreq,
 )
 from .moments import spectral_moments, spectral_norm
+from .poles import (
+    PoleSum,
+    greater_on_ray,
+    lesser_on_ray,
+    poles_on_complex,
+    poles_retarded,
+    poles_spectral,
+    poles_tau,
+    split_at_fermi_level,
+)
 
 __all__ = [
     "Gf",
@@ -48,4 +58,12 @@ __all__ = [
     "g_from_sigma_real_axis",
     "spectral_moments",
     "spectral_norm",
+    "PoleSum",
+    "split_at_fermi_level",
+    "poles_on_complex",
+    "poles_retarded",
+    "poles_spectral",
+    "poles_tau",
+    "greater_on_ray",
+    "lesser_on_ray",
 ]

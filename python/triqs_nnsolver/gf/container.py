@@ -91,10 +91,10 @@ class BlockGf:
         blocks = list(block_list)
         if len(blocks) != len(names):
             raise ValueError(f"name_list and block_list must have equal lengths; got {len(names)} and {len(blocks)}")
-        for block_name, block in zip(names, blocks):
+        for block_name, block in zip(names, blocks, strict=True):
             if not isinstance(block, Gf):
                 raise TypeError(f"block {block_name!r} must be a Gf; got {type(block).__name__}")
-        self._blocks = dict(zip(names, blocks))
+        self._blocks = dict(zip(names, blocks, strict=True))
         self.name = name
 
     @classmethod

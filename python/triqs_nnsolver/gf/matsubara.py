@@ -133,7 +133,7 @@ def tail_moments(iw, G_iw, n_moments: int = 3, n_fit: int | None = None) -> np.n
     design = (scale / iw_arr[selected, None]) ** powers[None, :]  # (n_fit, n_params)
     values = G_arr[selected].reshape(selected.size, -1)
     scaled, *_ = np.linalg.lstsq(design, values.astype(complex), rcond=None)
-    coefficients = scaled * (scale ** powers)[:, None]
+    coefficients = scaled * (scale**powers)[:, None]
     return coefficients[:n_moments].reshape((int(n_moments),) + G_arr.shape[1:])
 
 

@@ -100,12 +100,14 @@ class MeshReFreqPts:
         if points.ndim != 1 or points.size < 2:
             raise ValueError(f"points must be a 1-D array of at least 2 frequencies; got shape {points.shape}")
         if not np.all(np.isfinite(points)):
-            raise ValueError(f"points must be finite; got non-finite values at indices {np.flatnonzero(~np.isfinite(points))}")
+            bad = np.flatnonzero(~np.isfinite(points))
+            raise ValueError(f"points must be finite; got non-finite values at indices {bad}")
         steps = np.diff(points)
         if not np.all(steps > 0):
             k = int(np.argmax(steps <= 0))
             raise ValueError(
-                f"points must be strictly increasing; got points[{k}] = {float(points[k])} >= points[{k + 1}] = {float(points[k + 1])}"
+                f"points must be strictly increasing; got points[{k}] = {float(points[k])} "
+                f">= points[{k + 1}] = {float(points[k + 1])}"
             )
         points.flags.writeable = False
         object.__setattr__(self, "points", points)

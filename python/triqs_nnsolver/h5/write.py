@@ -122,7 +122,7 @@ def _write_dict(parent: h5py.Group, key: str, mapping: dict) -> None:
     if len(set(names)) != len(names):
         raise ValueError(f"the keys of the dict stored under {key!r} collide after str(): {names}")
     group = _new_group(parent, key, "Dict")
-    for name, value in zip(names, mapping.values()):
+    for name, value in zip(names, mapping.values(), strict=True):
         _write(group, check_key(name), value)
 
 

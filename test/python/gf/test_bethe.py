@@ -53,8 +53,8 @@ def test_branch_causality_and_symmetry():
 def test_against_numerical_hilbert_transform():
     D = 1.0
     for z in [0.4 + 0.2j, -1.5 + 0.05j, 0.1 + 3.0j]:
-        re, _ = integrate.quad(lambda w: (semicircle_dos(w, D) / (z - w)).real, -D, D, limit=200)
-        im, _ = integrate.quad(lambda w: (semicircle_dos(w, D) / (z - w)).imag, -D, D, limit=200)
+        re, _ = integrate.quad(lambda w, z=z: (semicircle_dos(w, D) / (z - w)).real, -D, D, limit=200)
+        im, _ = integrate.quad(lambda w, z=z: (semicircle_dos(w, D) / (z - w)).imag, -D, D, limit=200)
         # quad's accuracy on the integrable sqrt edges, ~1e-10
         assert semicircle_gf(z, D) == pytest.approx(re + 1j * im, abs=1e-9)
 

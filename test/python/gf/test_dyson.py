@@ -35,7 +35,7 @@ def test_matrix_round_trip_and_explicit_inverse():
     G0 = np.linalg.inv(_random_complex(rng, (n_w, 2, 2)) + 4j * np.eye(2))
     Sigma = _random_complex(rng, (n_w, 2, 2))
     G = g_from_g0_sigma(G0, Sigma)
-    explicit = np.array([np.linalg.inv(np.linalg.inv(g0) - s) for g0, s in zip(G0, Sigma)])
+    explicit = np.array([np.linalg.inv(np.linalg.inv(g0) - s) for g0, s in zip(G0, Sigma, strict=True)])
     np.testing.assert_allclose(G, explicit, rtol=1e-13)  # same LAPACK calls, batched vs looped
     # round trip: 2x2 inverses with condition numbers <= ~10 here: error ~ eps * cond^2 * |Sigma|
     cond = max(np.linalg.cond(G).max(), np.linalg.cond(G0).max())
@@ -79,7 +79,9 @@ def test_real_axis_matrix_round_trip():
     Delta = _random_complex(rng, (n_w, 2, 2)) * 0.3 - 0.5j * np.eye(2)
     Sigma = _random_complex(rng, (n_w, 2, 2)) * 0.5
     G = g_from_sigma_real_axis(w, Sigma, eps_d, Delta)
-    explicit = np.array([np.linalg.inv(wi * np.eye(2) - eps_d - d - s) for wi, d, s in zip(w, Delta, Sigma)])
+    explicit = np.array(
+        [np.linalg.inv(wi * np.eye(2) - eps_d - d - s) for wi, d, s in zip(w, Delta, Sigma, strict=True)]
+    )
     np.testing.assert_allclose(G, explicit, rtol=1e-13)
     # round trip; one 2x2 inverse with moderate condition number: 1e-12 covers eps * cond
     np.testing.assert_allclose(sigma_real_axis(w, G, eps_d, Delta), Sigma, rtol=0, atol=1e-12)

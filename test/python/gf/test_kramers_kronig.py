@@ -32,7 +32,7 @@ def test_principal_value_exact_for_piecewise_linear():
     for i in range(1, W_PL.size - 1):
         wi, Ai = W_PL[i], A_PL[i]
         smooth, _ = integrate.quad(
-            lambda x: (_pl(x) - Ai) / (wi - x), W_PL[0], W_PL[-1], points=W_PL[1:-1], epsabs=1e-14
+            lambda x, wi=wi, Ai=Ai: (_pl(x) - Ai) / (wi - x), W_PL[0], W_PL[-1], points=W_PL[1:-1], epsabs=1e-14
         )
         expected = smooth + Ai * np.log((wi - W_PL[0]) / (W_PL[-1] - wi))
         assert G[i].real == pytest.approx(expected, abs=1e-12)

@@ -119,8 +119,8 @@ def test_tau_from_matsubara_matrix_valued():
 
 
 # G(tau) of the piecewise-linear A below, from mpmath 1.3.0 (30 digits), script:
-#   w = [-2, -0.7, -0.05, 0.3, 1, 2.5]; A = [0, 0.5, 0.2, 0.4, 0.3, 0]
-#   G(tau) = -sum_j mp.quad(A_lin(x) exp(-x tau) / (1 + exp(-beta x)), [w_j, (0,) w_j+1]) at tau = beta * f
+#   w = [-2, -0.7, -0.05, 0.3, 1, 2.5]; A = [0, 0.5, 0.2, 0.4, 0.3, 0]  # noqa: ERA001
+#   G(tau) = -sum_j mp.quad(A_lin(x) exp(-x tau) / (1 + exp(-beta x)), [w_j, (0,) w_j+1]) at tau = beta * f  # noqa: ERA001
 W_PL = np.array([-2.0, -0.7, -0.05, 0.3, 1.0, 2.5])
 A_PL = np.array([0.0, 0.5, 0.2, 0.4, 0.3, 0.0])
 TAU_FRACTIONS = np.array([0.0, 0.3, 0.5, 1.0])

@@ -79,7 +79,7 @@ def test_mesh_errors_name_the_argument():
         MeshImFreq(1.0, "F", 0)
     with pytest.raises(ValueError, match="w_max must be larger than w_min"):
         MeshReFreq(1.0, -1.0, 10)
-    with pytest.raises(ValueError, match=r"points must be strictly increasing; got points\[1\] = 1.0 >= points\[2\] = 1.0"):
+    with pytest.raises(ValueError, match=r"strictly increasing; got points\[1\] = 1.0 >= points\[2\] = 1.0"):
         MeshReFreqPts([0.0, 1.0, 1.0])
     with pytest.raises(ValueError, match=r"points must be finite; got non-finite values at indices \[1\]"):
         MeshReFreqPts([0.0, np.nan, 1.0])

@@ -71,6 +71,5 @@ def test_solid_dmft_hubbard_i_constant(open_fixture, block):
     w = G_w.mesh.points
     constant_w = Sigma_w.data[:, 0, 0] + 1 / G_w.data[:, 0, 0] - (w + 0.05j)
     # same rounding bound with |w| <= 10 and the larger |1/G| near the poles: 8 eps * max|Sigma|
-    np.testing.assert_allclose(constant_w, constant_w.mean(), rtol=0,
-                               atol=8 * EPS * np.abs(Sigma_w.data).max())
+    np.testing.assert_allclose(constant_w, constant_w.mean(), rtol=0, atol=8 * EPS * np.abs(Sigma_w.data).max())
     assert abs(constant_w.mean() - (2.7912 - 0.05j)) < 5e-5

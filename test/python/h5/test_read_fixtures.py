@@ -145,8 +145,16 @@ def test_solid_dmft_last_iter(open_fixture):
     last_iter = open_fixture("solid_dmft")["DMFT_results"]["last_iter"]
     blocks = [f"{s}_{i}" for s in ("up", "down") for i in range(3)]
     meshes = {"Refreq": MeshReFreq(-10, 10, 501), "freq": MeshImFreq(40, "F", 501), "time": MeshImTime(40, "F", 10001)}
-    for key in ("G0_Refreq_0", "Gimp_Refreq_0", "Sigma_Refreq_0", "G0_freq_0", "Gimp_freq_0", "Sigma_freq_0",
-                "Gimp_time_0", "Delta_time_0"):
+    for key in (
+        "G0_Refreq_0",
+        "Gimp_Refreq_0",
+        "Sigma_Refreq_0",
+        "G0_freq_0",
+        "Gimp_freq_0",
+        "Sigma_freq_0",
+        "Gimp_time_0",
+        "Delta_time_0",
+    ):
         assert_block_gf(last_iter[key], blocks, meshes[key.split("_")[1]])
     assert not np.any(last_iter["G0_Refreq_0"]["up_0"].data)  # hubbardI never fills G0_w (README gotcha)
     assert last_iter["chemical_potential_pre"] == 0.00612

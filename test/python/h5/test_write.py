@@ -54,7 +54,7 @@ def test_block_gf_round_trip_on_every_mesh(tmp_path, mesh_name, dtype):
     original = random_block_gf(MESHES[mesh_name], dtype)
     read_back = write_then_read(tmp_path, original)
     assert read_back.block_names == ["up", "down"]
-    for (name, gf), (name_back, gf_back) in zip(original, read_back):
+    for (name, gf), (name_back, gf_back) in zip(original, read_back, strict=True):
         assert name == name_back and gf_back.mesh == gf.mesh
         assert gf_back.data.dtype == gf.data.dtype
         np.testing.assert_array_equal(gf_back.data, gf.data)  # storage is exact: no tolerance
@@ -67,7 +67,7 @@ def test_block2_gf_round_trip(tmp_path):
     original = Block2Gf(["x", "y", "z"], ["a", "b"], rows)
     read_back = write_then_read(tmp_path, original)
     assert read_back.block_names1 == ["x", "y", "z"] and read_back.block_names2 == ["a", "b"]
-    for (pair, gf), (pair_back, gf_back) in zip(original, read_back):
+    for (pair, gf), (pair_back, gf_back) in zip(original, read_back, strict=True):
         assert pair == pair_back and gf_back.mesh == mesh
         np.testing.assert_array_equal(gf_back.data, gf.data)
 
