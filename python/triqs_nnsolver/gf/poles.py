@@ -55,9 +55,7 @@ class PoleSum:
         energies = np.array(self.energies, dtype=float).ravel()
         weights = np.array(self.weights, dtype=float).ravel()
         if energies.shape != weights.shape:
-            raise ValueError(
-                f"energies and weights must have the same length; got {energies.size} and {weights.size}"
-            )
+            raise ValueError(f"energies and weights must have the same length; got {energies.size} and {weights.size}")
         if not (np.all(np.isfinite(energies)) and np.all(np.isfinite(weights))):
             raise ValueError("energies and weights must be finite")
         if np.any(weights < 0):
