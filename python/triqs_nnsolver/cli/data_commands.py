@@ -1,0 +1,115 @@
+"""The ``generate`` and ``merge`` subcommands of ``triqs-nnsolver``: training data files.
+
+``triqs-nnsolver generate --backend ed --n-samples N --out FILE [--seed S] [--families a,b] [--U-range a:b]
+[--eps-d-range=a:b] [--eps-d-absolute] [--alphas a,b,c] [--bath-sites N] [--model-config FILE]
+[--no-progress]`` writes samples ``0 .. N-1`` of the run with seed S on the model's grid; running the same
+command again resumes (ids already in the file are skipped). A range that starts with a minus sign needs
+the ``=`` form (``--eps-d-range=-1:1``), or argparse takes it for an option. Under ``mpiexec -n K`` every rank writes
+its own shard ``FILE.shard<r>of<K>.h5`` (samples ``i`` with ``i % K == r``; shards are kept, so a rerun
+resumes each of them) and rank 0 then merges the shards into FILE. ``triqs-nnsolver merge SHARD...
+--out FILE`` merges and checks files and prints the count and the content hash.
+
+Parsing and calling only (``triqs_nnsolver.data``). ED samples are small dense problems: run with
+``OPENBLAS_NUM_THREADS=1`` and use MPI ranks for parallelism.
+Layer: ``cli``. Registered by :func:`add_data_commands` on the subparsers of ``cli.main``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from .. import mpi
+from ..data import FAMILIES, EDSettings, dataset_hash, generate_ed_samples, merge_shards
+from ..model import ModelConfig
+
+__all__ = ["DEFAULT_ALPHAS", "add_data_commands", "run_generate", "run_merge"]
+
+DEFAULT_ALPHAS = (0.1, 0.2, 0.4)  # radians; our choice, between the nearly real-axis and the cheap MPS runs
+
+
+def _range(text: str) -> tuple[float, float]:
+    try:
+        low, high = (float(part) for part in text.split(":"))
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"expected a range a:b of two numbers; got {text!r}") from err
+    return low, high
+
+
+def _floats(text: str) -> tuple[float, ...]:
+    try:
+        return tuple(float(part) for part in text.split(","))
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"expected comma-separated numbers; got {text!r}") from err
+
+
+def _families(text: str) -> tuple[str, ...]:
+    names = tuple(part.strip() for part in text.split(","))
+    unknown = sorted(set(names) - set(FAMILIES))
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown families {unknown}; known: {', '.join(FAMILIES)}")
+    return names
+
+
+def shard_path(out, rank: int, n_ranks: int) -> Path:
+    """``FILE.shard<rank>of<n_ranks>.h5`` next to ``out``, with zero-padded numbers."""
+    out = Path(out)
+    return out.with_name(f"{out.name}.shard{rank:04d}of{n_ranks:04d}.h5")
+
+
+def run_generate(arguments: argparse.Namespace) -> int:
+    """The ``generate`` command (module docstring). Returns 0."""
+    model_config = ModelConfig()
+    if arguments.model_config is not None:
+        model_config = ModelConfig.from_json(Path(arguments.model_config).read_text())
+    settings = EDSettings(
+        families=arguments.families,
+        U_range=arguments.U_range,
+        eps_d_range=arguments.eps_d_range,
+        eps_d_reference="fermi_level" if arguments.eps_d_absolute else "half_filling",
+        n_bath=arguments.bath_sites,
+    )
+    rank, n_ranks = mpi.rank(), mpi.size()
+    target = Path(arguments.out) if n_ranks == 1 else shard_path(arguments.out, rank, n_ranks)
+    written = generate_ed_samples(
+        target, arguments.n_samples, arguments.seed, model_config.grid, arguments.alphas, settings,
+        shard=(rank, n_ranks), progress=arguments.progress and mpi.is_master_node(),
+    )  # fmt: skip
+    mpi.barrier()
+    if n_ranks > 1 and mpi.is_master_node():
+        total = merge_shards([shard_path(arguments.out, r, n_ranks) for r in range(n_ranks)], arguments.out)
+        mpi.report(f"merged {n_ranks} shards into {arguments.out}: {total} samples")
+    mpi.report(f"{arguments.out}: rank 0 wrote {written} new samples")
+    return 0
+
+
+def run_merge(arguments: argparse.Namespace) -> int:
+    """The ``merge`` command: merge, then print the sample count and the content hash. Returns 0."""
+    total = merge_shards(arguments.shards, arguments.out)
+    print(json.dumps({"out": str(arguments.out), "n_samples": total, "dataset_hash": dataset_hash(arguments.out)}))
+    return 0
+
+
+def add_data_commands(subparsers) -> None:
+    """Register ``generate`` and ``merge`` on the subparsers of the ``triqs-nnsolver`` parser."""
+    generate = subparsers.add_parser("generate", help="generate training data (exact diagonalization)")
+    generate.add_argument("--backend", choices=("ed",), required=True, help="solver that produces the samples")
+    generate.add_argument("--n-samples", type=int, required=True, help="samples 0 .. N-1 of the run")
+    generate.add_argument("--out", required=True, help="data file (resumed if it exists)")
+    generate.add_argument("--seed", type=int, default=0, help="run seed, 0 <= S < 2**31 (default 0)")
+    generate.add_argument("--families", type=_families, default=FAMILIES, help="comma-separated families")
+    generate.add_argument("--U-range", dest="U_range", type=_range, default=(0.0, 4.0), help="a:b (default 0:4)")
+    generate.add_argument(
+        "--eps-d-range", type=_range, default=(-1.0, 1.0), help="a:b, offset from -U/2; write --eps-d-range=-1:1"
+    )
+    generate.add_argument("--eps-d-absolute", action="store_true", help="--eps-d-range gives eps_d itself")
+    generate.add_argument("--alphas", type=_floats, default=DEFAULT_ALPHAS, help="radians, comma-separated")
+    generate.add_argument("--bath-sites", type=int, default=5, help="bath levels per sample (default 5, odd)")
+    generate.add_argument("--model-config", default=None, help="ModelConfig JSON file giving the grid")
+    generate.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
+    generate.set_defaults(run=run_generate)
+    merge = subparsers.add_parser("merge", help="merge data files (shards) into one, checked")
+    merge.add_argument("shards", nargs="+", help="input data files")
+    merge.add_argument("--out", required=True, help="merged file (replaced atomically)")
+    merge.set_defaults(run=run_merge)

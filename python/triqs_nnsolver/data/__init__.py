@@ -1,0 +1,53 @@
+"""Training data: the versioned HDF5 schema, crash-safe writer, readers, merging, splits, and the ED source.
+
+- :mod:`.schema`: the file layout (``SCHEMA_VERSION``), :class:`DatasetError`, :func:`check_file`;
+- :mod:`.store`: :class:`DatasetWriter` (create or resume, append, commit ``n_samples`` last),
+  :func:`read_dataset`, :func:`read_datasets`;
+- :mod:`.merge`: :func:`merge_shards` (atomic), :func:`dataset_hash`;
+- :mod:`.splits`: deterministic train/validation/test split by sample id;
+- :mod:`.families`: random hybridization densities (model units, weight 1/4);
+- :mod:`.synthetic`: exact-diagonalization samples (:func:`generate_ed_samples`), resumable and shardable.
+
+The torch ``Dataset`` lives in :mod:`triqs_nnsolver.data.torch_dataset`, which is *not* imported here:
+``import triqs_nnsolver.data`` needs numpy, scipy and h5py only, so data generation runs without torch.
+The MPS generator (``triqs_nnsolver.mps``) writes the same schema through :class:`DatasetWriter`.
+
+Layer: ``data`` (above ``gf``, ``h5``, ``bath``, ``reference``, ``spectral``, ``mps``; below ``model``).
+"""
+
+from .families import FAMILIES, FAMILY_RANGES, FamilyDensity, sample_family
+from .merge import HASHED_FIELDS, dataset_hash, merge_shards
+from .schema import FORMAT, SAMPLE_FIELDS, SCHEMA_VERSION, DatasetError, check_file
+from .splits import DEFAULT_FRACTIONS, SPLITS, assign_splits, split_mask, split_point
+from .store import DatasetWriter, read_dataset, read_datasets
+from .synthetic import EDProblem, EDSettings, draw_ed_problem, ed_sample, generate_ed_samples, sample_id, sample_seed
+
+__all__ = [
+    "FORMAT",
+    "SCHEMA_VERSION",
+    "SAMPLE_FIELDS",
+    "DatasetError",
+    "check_file",
+    "DatasetWriter",
+    "read_dataset",
+    "read_datasets",
+    "merge_shards",
+    "dataset_hash",
+    "HASHED_FIELDS",
+    "SPLITS",
+    "DEFAULT_FRACTIONS",
+    "split_point",
+    "assign_splits",
+    "split_mask",
+    "FAMILIES",
+    "FAMILY_RANGES",
+    "FamilyDensity",
+    "sample_family",
+    "EDSettings",
+    "EDProblem",
+    "draw_ed_problem",
+    "sample_id",
+    "sample_seed",
+    "ed_sample",
+    "generate_ed_samples",
+]

@@ -1,0 +1,156 @@
+"""Merge data files (shards of one run, or several runs) into one, and hash the content of a data set.
+
+:func:`merge_shards` checks that every input has the same grid and alphas (and, through the reader, a
+supported schema), that no sample id occurs twice, and writes the samples sorted by id into a temporary
+file next to the output, which then replaces the output in one ``os.replace``: a reader sees the old file
+or the complete new one, never a partial merge. :func:`dataset_hash` is the identity of the training data
+that an exported model records (sha256; definition in its docstring).
+
+What is not here: writing single samples (:mod:`.store`). Inputs are read whole into memory.
+Layer: ``data``; numpy and h5py only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+
+import numpy as np
+
+from .schema import SAMPLE_FIELDS
+from .store import DatasetWriter, read_datasets
+
+__all__ = ["HASHED_FIELDS", "merge_shards", "dataset_hash"]
+
+HASHED_FIELDS = tuple(name for name in SAMPLE_FIELDS if name != "wall_time")
+"""Sample fields that enter :func:`dataset_hash`: all but the wall time, which differs between reruns."""
+
+
+def _bath_width(data: list[dict]) -> int:
+    """The most bath levels of any sample (trailing all-NaN padding columns do not count); at least 1."""
+    widths = [int((~np.isnan(entry["bath_eps"])).sum(axis=1).max(initial=0)) for entry in data]
+    return max(1, *widths)
+
+
+def _concatenate(data: list[dict], width: int) -> dict:
+    """All samples of all files, sorted by id, bath arrays cut or padded to ``width`` columns."""
+    arrays = {}
+    for name in SAMPLE_FIELDS:
+        parts = []
+        for entry in data:
+            value = entry[name]
+            if name in ("bath_eps", "bath_V"):
+                value = value[:, :width]
+                value = np.pad(value, ((0, 0), (0, width - value.shape[1])), constant_values=np.nan)
+            parts.append(value)
+        arrays[name] = np.concatenate(parts)
+    order = np.argsort(arrays["sample_id"], kind="stable")
+    return {name: value[order] for name, value in arrays.items()}
+
+
+def merge_shards(shard_paths, out_path) -> int:
+    """Merge data files into one, sorted by sample id, written atomically.
+
+    Parameters
+    ----------
+    shard_paths : sequence of str or os.PathLike
+        The inputs (e.g. the per-rank shards of an MPI run). The output may be one of them.
+    out_path : str or os.PathLike
+        The merged file; an existing file there is replaced.
+
+    Returns
+    -------
+    int
+        Number of samples in the merged file.
+
+    Raises
+    ------
+    ValueError, DatasetError
+        As :func:`~.store.read_datasets`: no inputs, an invalid input, different grids or alphas, or a
+        sample id that occurs twice.
+
+    Notes
+    -----
+    Provenance: if all inputs share generator, settings and seed (shards of one run), the output keeps
+    them; otherwise its generator is ``'merged'``, its seed -1, and its settings list every input's
+    provenance and sample count under ``"sources"``. ``n_bath_max`` of the output is the largest bath of
+    any sample. The package version is that of the merging code.
+    """
+    data = read_datasets(shard_paths)
+    origins = [
+        (d["provenance"]["generator"], json.dumps(d["provenance"]["settings"], sort_keys=True), d["provenance"]["seed"])
+        for d in data
+    ]
+    if len(set(origins)) == 1:
+        provenance = dict(data[0]["provenance"])
+    else:
+        sources = [{**d["provenance"], "path": os.path.basename(d["path"]), "n_samples": d["n_samples"]} for d in data]
+        provenance = {"generator": "merged", "settings": {"sources": sources}, "seed": -1}
+    width = _bath_width(data)
+    arrays = _concatenate(data, width)
+    out_path = os.fspath(out_path)
+    temporary = os.path.join(
+        os.path.dirname(os.path.abspath(out_path)), f".{os.path.basename(out_path)}.merge-{os.getpid()}"
+    )
+    if os.path.exists(temporary):  # left by a killed merge of a process with the same id
+        os.remove(temporary)
+    try:
+        with DatasetWriter(temporary, data[0]["grid"], data[0]["alphas"], width, provenance) as writer:
+            if arrays["sample_id"].size:
+                writer.extend(arrays)
+        os.replace(temporary, out_path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise
+    return int(arrays["sample_id"].size)
+
+
+def _update(digest, name: str, array: np.ndarray) -> None:
+    """Feed name, dtype, shape and little-endian bytes of an array (NaNs made canonical) to the hash."""
+    array = np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<"))
+    if array.dtype.kind == "f":
+        array = np.where(np.isnan(array), np.nan, array).astype(array.dtype)
+    digest.update(f"{name}|{array.dtype.str}|{array.shape}|".encode())
+    digest.update(array.tobytes())
+
+
+def dataset_hash(paths) -> str:
+    """sha256 of the content of a data set spread over one or more files.
+
+    Parameters
+    ----------
+    paths : str or os.PathLike, or a sequence of them
+        The files (same grid and alphas, globally unique sample ids).
+
+    Returns
+    -------
+    str
+        64 hexadecimal digits.
+
+    Raises
+    ------
+    DatasetError, ValueError
+        As :func:`~.store.read_datasets`.
+
+    Notes
+    -----
+    Definition (version 1): the sha256 of ``b"triqs_nnsolver.dataset_hash/1\\n"`` followed by, for
+    ``grid``, ``alphas`` and then every field of :data:`HASHED_FIELDS` in that order, the text
+    ``"{name}|{dtype}|{shape}|"`` and the array's little-endian C-order bytes. Sample fields hold the
+    committed samples of all files, sorted by sample id; ``bath_eps``/``bath_V`` are cut to the largest
+    bath of any sample (NaN padding beyond it does not count); every NaN is the canonical quiet NaN. So
+    the hash does not depend on how the samples are split into files or ordered, on the padding width,
+    on provenance, package version or wall times: it changes exactly when a number a model is trained
+    on (or a stored bath, seed or truncation error) changes.
+    """
+    paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    data = read_datasets(paths)
+    arrays = _concatenate(data, _bath_width(data))
+    digest = hashlib.sha256(b"triqs_nnsolver.dataset_hash/1\n")
+    _update(digest, "grid", data[0]["grid"])
+    _update(digest, "alphas", data[0]["alphas"])
+    for name in HASHED_FIELDS:
+        _update(digest, name, arrays[name])
+    return digest.hexdigest()

@@ -1,0 +1,397 @@
+"""Write and read data files of the layout of :mod:`.schema`: crash-safe, resumable appends; whole-file reads.
+
+:class:`DatasetWriter` creates a file, or reopens one that an earlier (possibly killed) run left, and
+appends samples. Crash safety rests on the commit order: the rows of a sample are written into space
+that is already allocated, flushed to the file, and only then is the root attribute ``n_samples`` raised
+(and flushed). A process killed at any point before that leaves ``n_samples`` unchanged; the partial row
+lies beyond it, is ignored by readers and overwritten by the next append. A chunk that holds committed
+rows may be written again, but with the same bytes for those rows, so an interrupted write cannot alter
+them. Space is reserved ahead (the extent grows by an eighth, at least 16 rows; chunks are allocated
+at once and filled with NaN), so a regular append changes no HDF5 metadata except the value of
+``n_samples``; the reservation steps (logarithmically few) and the trim at :meth:`DatasetWriter.close`
+rewrite dataset extents, the only moments at which a hard kill (SIGKILL) could leave a file that HDF5
+cannot open. SIGINT and SIGTERM that arrive during a write are held back until the sample is committed
+(main thread only). Flushes reach the operating system, not the disk (no fsync): a killed process loses
+nothing, a power cut may. The file keeps the space of trimmed rows (at most an eighth).
+
+:func:`read_dataset` returns the committed samples of one file as numpy arrays.
+What is not here: merging shards and the content hash (:mod:`.merge`), torch (:mod:`.torch_dataset`).
+Layer: ``data``; numpy and h5py only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import signal
+import threading
+
+import h5py
+import numpy as np
+
+from ..version import __version__
+from .schema import FORMAT, SAMPLE_FIELDS, SCHEMA_VERSION, DatasetError, check_file, field_shape
+
+__all__ = ["DatasetWriter", "read_dataset", "read_datasets"]
+
+logger = logging.getLogger(__name__)
+
+_MIN_GROWTH = 16  # rows added to the extent at least when it is too small; else an eighth of it (<= 12.5% spare)
+_CHUNK_BYTES = 1 << 16  # a chunk holds as many samples as fit in 64 KiB (scalars: 1024), at least one
+_MAX_CHUNK_ROWS = 1024
+_OPTIONAL = {"A_real": np.nan, "wall_time": np.nan, "truncation_error": np.nan}  # defaults of optional fields
+
+
+@contextlib.contextmanager
+def _deferred_signals():
+    """Hold SIGINT and SIGTERM back until the block ends, then deliver them (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received = []
+    previous = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        previous[sig] = signal.signal(sig, lambda number, _frame: received.append(number))
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
+        for number in dict.fromkeys(received):
+            signal.raise_signal(number)
+
+
+def _chunk_rows(shape: tuple[int, ...]) -> int:
+    """Samples per chunk for per-sample arrays of this shape (float64 or int64)."""
+    return int(np.clip(_CHUNK_BYTES // (8 * int(np.prod(shape, dtype=np.int64))), 1, _MAX_CHUNK_ROWS))
+
+
+def _check_axis(name: str, values, upper: float | None = None) -> np.ndarray:
+    array = np.asarray(values, dtype=np.float64)
+    if array.ndim != 1 or array.size < 1 or not np.all(np.isfinite(array)) or not np.all(np.diff(array) > 0):
+        raise ValueError(f"{name} must be a finite, strictly increasing 1-D array; got {array!r}")
+    if upper is not None and not (array[0] > 0 and array[-1] < upper):
+        raise ValueError(f"{name} must lie in (0, {upper:.6g}) (radians); got {name} = {array}")
+    return array
+
+
+def _provenance(provenance: dict) -> tuple[str, str, int]:
+    """(generator, settings as canonical JSON, seed) from ``{"generator", "settings", "seed"}``."""
+    if not isinstance(provenance, dict) or set(provenance) != {"generator", "settings", "seed"}:
+        keys = sorted(provenance) if isinstance(provenance, dict) else type(provenance).__name__
+        raise TypeError(f"provenance must be a dict with keys generator, settings, seed; got {keys}")
+    settings = provenance["settings"]
+    settings = json.loads(settings) if isinstance(settings, str) else settings
+    seed = provenance["seed"]
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"provenance['seed'] must be an integer; got {seed!r}")
+    return str(provenance["generator"]), json.dumps(settings, sort_keys=True), int(seed)
+
+
+class DatasetWriter:
+    """Create or reopen a data file and append samples to it, crash-safely (module docstring).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file. If it exists, it is reopened to resume: its grid, alphas, ``n_bath_max`` and provenance
+        must equal the arguments; committed samples are kept, incomplete rows are overwritten.
+    grid : array_like, shape (n_w,)
+        Real frequencies (model energy unit), strictly increasing, without w = 0.
+    alphas : array_like, shape (n_alpha,)
+        Complex-time angles in radians, strictly increasing, inside (0, pi/2).
+    n_bath_max : int
+        Width of ``bath_eps``/``bath_V`` (>= 1): the most bath levels any sample may have.
+    provenance : dict
+        ``{"generator": str, "settings": dict (JSON-serialisable) or JSON text, "seed": int}``.
+
+    Raises
+    ------
+    ValueError
+        For an invalid grid, alphas or ``n_bath_max``.
+    TypeError
+        If provenance lacks or adds keys, or its settings are not JSON-serialisable.
+    DatasetError
+        If an existing file is not a valid data file or was written with other grid, alphas,
+        ``n_bath_max`` or provenance (a resume with different settings would mix two data sets).
+
+    Notes
+    -----
+    Use as a context manager, or call :meth:`close`. HDF5 file locking keeps a second writer out.
+    """
+
+    def __init__(self, path, grid, alphas, n_bath_max: int, provenance: dict):
+        self.path = os.fspath(path)
+        self.grid = _check_axis("grid", grid)
+        if np.any(self.grid == 0):
+            raise ValueError("grid must not contain w = 0: A~_alpha of a metal diverges logarithmically there")
+        self.alphas = _check_axis("alphas", alphas, upper=np.pi / 2)
+        if isinstance(n_bath_max, bool) or not isinstance(n_bath_max, (int, np.integer)) or n_bath_max < 1:
+            raise ValueError(f"n_bath_max must be an integer >= 1; got n_bath_max = {n_bath_max!r}")
+        self.n_bath_max = int(n_bath_max)
+        generator, settings, seed = _provenance(provenance)
+        if not os.path.exists(self.path):
+            self._create(generator, settings, seed)
+        try:
+            self._file = h5py.File(self.path, "r+")
+        except OSError as err:
+            raise DatasetError(f"{self.path} cannot be opened as an HDF5 file for appending: {err}") from err
+        try:
+            self._check_resume(generator, settings, seed)
+        except Exception:
+            self._file.close()
+            raise
+        self._n = int(self._file.attrs["n_samples"])
+        if self._n:
+            logger.info("resuming %s with %d committed samples", self.path, self._n)
+        self._samples = self._file["samples"]
+        self._ids = set(self._samples["sample_id"][: self._n].tolist())
+
+    def _create(self, generator: str, settings: str, seed: int) -> None:
+        """Write the empty layout to a temporary file and move it into place: no half-created file."""
+        temporary = os.path.join(os.path.dirname(os.path.abspath(self.path)), f".{os.path.basename(self.path)}.new")
+        with h5py.File(temporary, "w") as file:
+            file.attrs.update({"format": FORMAT, "schema_version": np.int64(SCHEMA_VERSION)})
+            file.attrs.update({"package_version": __version__, "n_samples": np.int64(0)})
+            file["grid"], file["alphas"] = self.grid, self.alphas
+            provenance = {"generator": generator, "settings": settings, "seed": np.int64(seed)}
+            file.create_group("provenance").attrs.update(provenance)
+            samples = file.create_group("samples")
+            for name, (dtype, _) in SAMPLE_FIELDS.items():
+                shape = field_shape(name, self.grid.size, self.alphas.size, self.n_bath_max)
+                dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+                dcpl.set_alloc_time(h5py.h5d.ALLOC_TIME_EARLY)  # resize allocates: appends touch no metadata
+                samples.create_dataset(
+                    name,
+                    shape=(0, *shape),
+                    maxshape=(None, *shape),
+                    chunks=(_chunk_rows(shape), *shape),
+                    dtype=dtype,
+                    fillvalue=np.nan if dtype == np.float64 else -1,
+                    dcpl=dcpl,
+                )
+        os.replace(temporary, self.path)
+
+    def _check_resume(self, generator: str, settings: str, seed: int) -> None:
+        info = check_file(self._file, self.path)
+        found = {
+            "grid": info["grid"],
+            "alphas": info["alphas"],
+            "n_bath_max": info["n_bath_max"],
+            "provenance": (
+                info["provenance"]["generator"],
+                json.dumps(info["provenance"]["settings"], sort_keys=True),
+                info["provenance"]["seed"],
+            ),
+        }
+        wanted = {
+            "grid": self.grid,
+            "alphas": self.alphas,
+            "n_bath_max": self.n_bath_max,
+            "provenance": (generator, settings, seed),
+        }
+        for key, value in wanted.items():
+            same = np.array_equal(found[key], value) if key in ("grid", "alphas") else found[key] == value
+            if not same:
+                raise DatasetError(
+                    f"cannot resume {self.path}: its {key} differs from this run's; file has {found[key]!r}, "
+                    f"this run has {value!r} (write to a new file, or rerun with the original settings)"
+                )
+
+    @property
+    def n_samples(self) -> int:
+        """Committed samples in the file."""
+        return self._n
+
+    def existing_ids(self) -> set[int]:
+        """Sample ids committed in the file (a copy): a resumed generator skips these."""
+        return set(self._ids)
+
+    def append(self, sample: dict) -> None:
+        """Write one sample and commit it (raise ``n_samples`` last).
+
+        Parameters
+        ----------
+        sample : dict
+            One entry per field of :data:`~.schema.SAMPLE_FIELDS` with its per-sample shape (scalars for
+            ``sample_id``, ``U``, ...; ``(n_w,)`` for ``rho_Delta``; ``(n_alpha, n_w)`` for ``A_tilde``).
+            ``bath_eps`` and ``bath_V`` may be shorter than ``n_bath_max`` (they are NaN-padded).
+            ``A_real``, ``wall_time`` and ``truncation_error`` may be left out (NaN).
+
+        Raises
+        ------
+        TypeError
+            For unknown or missing keys.
+        ValueError
+            For a wrong shape, a non-finite required value, a bath longer than ``n_bath_max``, an
+            ``A_real`` that is neither finite nor all NaN, or a sample id already in the file.
+        """
+        self.extend({name: [value] for name, value in sample.items()})
+
+    def extend(self, samples: dict) -> None:
+        """Write several samples at once (arrays with a leading sample axis) and commit them together.
+
+        Same keys, checks and Raises as :meth:`append`, every value with a leading axis of equal length k.
+        """
+        rows = self._rows(samples)
+        k = rows["sample_id"].size
+        ids = rows["sample_id"].tolist()
+        clash = sorted(self._ids.intersection(ids)) or ([] if len(set(ids)) == k else ["(repeated in the input)"])
+        if clash:
+            raise ValueError(f"sample ids already present in {self.path}: {clash[:5]}")
+        with _deferred_signals():
+            self._reserve(self._n + k)
+            for name, values in rows.items():
+                self._samples[name][self._n : self._n + k] = values
+            self._file.flush()  # the rows reach the file before they are counted
+            self._file.attrs.modify("n_samples", np.int64(self._n + k))
+            self._file.flush()
+            self._n += k  # inside the block: a held-back SIGINT raises only after the count is current
+            self._ids.update(ids)
+
+    def _reserve(self, rows: int) -> None:
+        extent = self._samples["sample_id"].shape[0]
+        if extent >= rows:
+            return
+        new = max(rows, extent + max(_MIN_GROWTH, extent // 8))
+        for dataset in self._samples.values():
+            dataset.resize(new, axis=0)
+
+    def _rows(self, samples: dict) -> dict:
+        unknown = sorted(set(samples) - set(SAMPLE_FIELDS))
+        missing = sorted(set(SAMPLE_FIELDS) - set(samples) - set(_OPTIONAL))
+        if unknown or missing:
+            raise TypeError(f"sample keys: unknown {unknown}, missing {missing}; the fields are {list(SAMPLE_FIELDS)}")
+        k = len(samples["sample_id"])
+        rows = {}
+        for name, (dtype, _) in SAMPLE_FIELDS.items():
+            shape = (k, *field_shape(name, self.grid.size, self.alphas.size, self.n_bath_max))
+            if name not in samples:
+                rows[name] = np.full(shape, _OPTIONAL[name])
+                continue
+            value = np.asarray(samples[name], dtype=dtype)
+            if (
+                name in ("bath_eps", "bath_V")
+                and value.ndim == 2
+                and value.shape[0] == k
+                and value.shape[1] <= shape[1]
+            ):
+                value = np.pad(value, ((0, 0), (0, shape[1] - value.shape[1])), constant_values=np.nan)
+            if value.shape != shape:
+                raise ValueError(f"sample field {name!r} must have shape {shape[1:]} per sample; got {value.shape[1:]}")
+            rows[name] = value
+        A_real = rows["A_real"]
+        if np.any(np.isinf(A_real)) or np.any(np.isnan(A_real).any(axis=1) & ~np.isnan(A_real).all(axis=1)):
+            raise ValueError("sample field 'A_real' must be finite, or all NaN for a sample without it")
+        padding = np.isnan(rows["bath_eps"])
+        if np.any(padding != np.isnan(rows["bath_V"])) or np.any(np.isinf(rows["bath_eps"]) | np.isinf(rows["bath_V"])):
+            raise ValueError("bath_eps and bath_V must be finite and of equal length (NaN only as padding)")
+        for name, value in rows.items():
+            if name not in _OPTIONAL and name not in ("bath_eps", "bath_V") and not np.all(np.isfinite(value)):
+                raise ValueError(
+                    f"sample field {name!r} must be finite; got {np.count_nonzero(~np.isfinite(value))} non-finite"
+                )
+        return rows
+
+    def close(self) -> None:
+        """Trim the reserved rows beyond ``n_samples`` and close the file (idempotent)."""
+        if not self._file.id.valid:
+            return
+        with _deferred_signals():
+            for dataset in self._samples.values():
+                dataset.resize(self._n, axis=0)
+            self._file.close()
+
+    def __enter__(self) -> DatasetWriter:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
+def read_dataset(path, fields=None) -> dict:
+    """The committed samples of one data file, as numpy arrays, with its metadata.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A file of the layout of :mod:`.schema`.
+    fields : iterable of str, optional
+        Sample fields to read (default: all of :data:`~.schema.SAMPLE_FIELDS`; ``sample_id`` is always read).
+
+    Returns
+    -------
+    dict
+        One array per sample field, truncated to the ``n_samples`` committed samples (shapes of
+        :mod:`.schema`), plus ``grid``, ``alphas`` (float64), ``n_samples``, ``n_bath_max``,
+        ``schema_version``, ``package_version``, ``provenance`` (``generator``, ``settings`` as a dict,
+        ``seed``) and ``path`` (str).
+
+    Raises
+    ------
+    DatasetError
+        If the file is not a readable data file of a supported schema version (:func:`~.schema.check_file`).
+    KeyError
+        If ``fields`` names an unknown field.
+    """
+    path = os.fspath(path)
+    names = list(SAMPLE_FIELDS) if fields is None else list(dict.fromkeys(["sample_id", *fields]))
+    for name in names:
+        if name not in SAMPLE_FIELDS:
+            raise KeyError(f"unknown sample field {name!r}; the fields are {list(SAMPLE_FIELDS)}")
+    try:
+        file = h5py.File(path, "r")
+    except OSError as err:
+        raise DatasetError(f"{path} cannot be opened as an HDF5 file: {err}") from err
+    with file:
+        info = check_file(file, path)
+        n = info["n_samples"]
+        result = {name: file["samples"][name][:n] for name in names}
+    result.update(info, schema_version=SCHEMA_VERSION, path=path)
+    return result
+
+
+def read_datasets(paths, fields=None) -> list[dict]:
+    """Read several data files that form one data set: :func:`read_dataset` of each, checked together.
+
+    Parameters
+    ----------
+    paths : sequence of str or os.PathLike
+        At least one file.
+    fields : iterable of str, optional
+        As :func:`read_dataset`.
+
+    Returns
+    -------
+    list of dict
+        :func:`read_dataset` of each file, in the order given.
+
+    Raises
+    ------
+    ValueError
+        If ``paths`` is empty.
+    DatasetError
+        If a file is invalid, two files differ in grid or alphas (exact equality: files of one data set
+        are written on the same grid), or a sample id occurs in two files.
+    """
+    paths = [os.fspath(p) for p in paths]
+    if not paths:
+        raise ValueError("at least one data file is needed; got an empty list of paths")
+    data = [read_dataset(p, fields) for p in paths]
+    first = data[0]
+    for other in data[1:]:
+        for key in ("grid", "alphas"):
+            if not np.array_equal(first[key], other[key]):
+                raise DatasetError(
+                    f"{other['path']} and {first['path']} have different {key} (sizes {other[key].size} and "
+                    f"{first[key].size}); only files of one grid and one set of alphas form a data set"
+                )
+    owner: dict[int, str] = {}
+    for entry in data:
+        for sample_id in entry["sample_id"].tolist():
+            if sample_id in owner:
+                raise DatasetError(f"sample id {sample_id} occurs in both {owner[sample_id]} and {entry['path']}")
+            owner[sample_id] = entry["path"]
+    return data

@@ -1,0 +1,81 @@
+"""Shared fixtures of the ``data`` tests: small grids, random schema-valid samples, a small ED data file.
+
+Provenance (no stored files; everything is computed here from fixed seeds):
+- ``grid``: ``make_nonuniform_refreq(8, 48, 0.3)``, the model grid's shape at 48 points;
+- ``random_sample``: schema-valid arrays from ``numpy.random.default_rng(1000 + index)``, no physics,
+  for the storage tests (fast);
+- ``ed_file``: 4 exact-diagonalization samples (seed 7, 3 bath levels, alphas 0.2 and 0.5), written by
+  ``generate_ed_samples`` once per session.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from triqs_nnsolver.data import DatasetWriter, EDSettings, generate_ed_samples
+from triqs_nnsolver.gf import make_nonuniform_refreq
+
+ALPHAS = (0.2, 0.5)
+ED_SETTINGS = EDSettings(n_bath=3)  # 3 levels: about 0.03 s per sample, enough for every data path
+
+
+@pytest.fixture(scope="session")
+def grid():
+    return make_nonuniform_refreq(8.0, 48, 0.3).points
+
+
+@pytest.fixture(scope="session")
+def alphas():
+    return np.array(ALPHAS)
+
+
+@pytest.fixture
+def random_sample(grid):
+    """``make(index, n_bath=3, n_alpha=2)`` -> a dict of random, schema-valid sample fields."""
+
+    def make(index: int, n_bath: int = 3, n_alpha: int = len(ALPHAS)) -> dict:
+        rng = np.random.default_rng(1000 + index)
+        n_w = grid.size
+        return {
+            "sample_id": 10_000 + index,
+            "U": rng.uniform(0, 4),
+            "eps_d": rng.uniform(-3, 1),
+            "rho_Delta": rng.random(n_w),
+            "re_Delta": rng.normal(size=n_w),
+            "bath_eps": np.sort(rng.uniform(-2, 2, n_bath)),
+            "bath_V": rng.uniform(0.1, 0.4, n_bath),
+            "A_tilde": rng.random((n_alpha, n_w)),
+            "dA_tilde_dalpha": rng.normal(size=(n_alpha, n_w)),
+            "A_real": rng.random(n_w) if index % 2 == 0 else np.full(n_w, np.nan),
+            "wall_time": rng.random(),
+            "truncation_error": np.nan,
+            "seed": index,
+        }
+
+    return make
+
+
+@pytest.fixture
+def provenance():
+    return {"generator": "test", "settings": {"purpose": "unit test"}, "seed": 0}
+
+
+@pytest.fixture
+def write_random(grid, alphas, random_sample, provenance):
+    """``write(path, indices, n_bath_max=4)``: a file holding the random samples of these indices."""
+
+    def write(path, indices, n_bath_max: int = 4, grid_override=None):
+        with DatasetWriter(path, grid if grid_override is None else grid_override, alphas, n_bath_max, provenance) as w:
+            for index in indices:
+                w.append(random_sample(index))
+        return path
+
+    return write
+
+
+@pytest.fixture(scope="session")
+def ed_file(tmp_path_factory, grid):
+    path = tmp_path_factory.mktemp("ed") / "ed.h5"
+    generate_ed_samples(path, 4, 7, grid, ALPHAS, ED_SETTINGS, progress=False)
+    return path

@@ -1,0 +1,30 @@
+"""`triqs-nnsolver generate` under `mpiexec -n 2` (run by `make test-mpi`): shards merged = one-rank run."""
+
+import pytest
+
+from triqs_nnsolver import mpi
+from triqs_nnsolver.cli import main
+from triqs_nnsolver.data import EDSettings, dataset_hash, generate_ed_samples, read_dataset
+from triqs_nnsolver.model import ModelConfig
+
+pytestmark = pytest.mark.mpi
+
+
+def test_two_ranks_write_shards_that_merge_into_the_single_rank_result(tmp_path):
+    assert mpi.size() == 2, "run with `mpiexec -n 2` (make test-mpi)"
+    folder = mpi.bcast(tmp_path)  # one folder for both ranks
+    config = ModelConfig(grid_n_w=16)
+    if mpi.is_master_node():
+        (folder / "model.json").write_text(config.to_json())
+    mpi.barrier()
+    out = folder / "parallel.h5"
+    arguments = ["generate", "--backend", "ed", "--n-samples", "6", "--out", str(out), "--seed", "5"]
+    arguments += ["--bath-sites", "3", "--alphas", "0.2,0.4", "--model-config", str(folder / "model.json")]
+    assert main([*arguments, "--no-progress"]) == 0
+    mpi.barrier()  # rank 0 merges the shards before it reaches this barrier
+    if mpi.is_master_node():
+        reference = folder / "serial.h5"
+        generate_ed_samples(reference, 6, 5, config.grid, (0.2, 0.4), EDSettings(n_bath=3), progress=False)
+        assert read_dataset(out)["sample_id"].size == 6
+        assert dataset_hash([out]) == dataset_hash([reference])  # the same samples, bit for bit
+    mpi.barrier()
