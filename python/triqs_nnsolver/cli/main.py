@@ -1,7 +1,8 @@
 """Entry point of the ``triqs-nnsolver`` command: ``--version`` and the subcommands.
 
-Subcommands so far: ``info`` (versions and available parts). Each subcommand parses its arguments
-and calls the library; no physics lives here.
+Subcommands so far: ``info`` (versions and available parts), ``generate`` and ``merge`` (training data),
+``train``, ``evaluate`` and ``export`` (the network).
+Each subcommand parses its arguments and calls the library; no physics lives here.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ import argparse
 import sys
 
 from ..version import __version__
+from .data_commands import add_data_commands
 from .info import collect_info, format_info
+from .train_commands import add_train_commands
 
 __all__ = ["main", "build_parser"]
 
@@ -30,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
     info = commands.add_parser("info", help="print versions of the package and its dependencies")
     info.set_defaults(run=_run_info)
+    add_data_commands(commands)
+    add_train_commands(commands)
     return parser
 
 

@@ -3,6 +3,18 @@
 Layer: ``runtime``; see :mod:`triqs_nnsolver.runtime.runners`.
 """
 
+from .export import TRAINING_DATA_FILE, export_checkpoint
+from .model_file import (
+    ENERGY_UNIT,
+    METADATA_VERSION,
+    MODEL_FORMAT,
+    LoadedModel,
+    ModelMetadata,
+    TrainingDomain,
+    load_model,
+    read_model_metadata,
+    write_model_file,
+)
 from .runners import (
     CppRunner,
     InferenceError,
@@ -12,4 +24,22 @@ from .runners import (
     load_runner,
 )
 
-__all__ = ["CppRunner", "InferenceError", "ModelLoadError", "PythonRunner", "cpp_runtime_available", "load_runner"]
+__all__ = [
+    "CppRunner",
+    "InferenceError",
+    "ModelLoadError",
+    "PythonRunner",
+    "cpp_runtime_available",
+    "load_runner",
+    "MODEL_FORMAT",
+    "METADATA_VERSION",
+    "ENERGY_UNIT",
+    "TrainingDomain",
+    "ModelMetadata",
+    "LoadedModel",
+    "write_model_file",
+    "read_model_metadata",
+    "load_model",
+    "TRAINING_DATA_FILE",
+    "export_checkpoint",
+]
