@@ -13,7 +13,7 @@ VENV    := .venv
 PYTHON  := $(VENV)/bin/python
 PIP     := $(PYTHON) -m pip
 BUILD   := build/cmake
-SOURCES := $(shell find python c++ test/c++ -type f -not -name '*.pyc') CMakeLists.txt pyproject.toml
+SOURCES := $(shell find python c++ test/c++ share -type f -not -name '*.pyc') CMakeLists.txt pyproject.toml
 
 # Build tools needed with --no-build-isolation; torch is pinned exactly (a CPU wheel lies on disk).
 BUILD_TOOLS := torch==2.13.0 "scikit-build-core>=0.10" "pybind11>=2.12" ninja
