@@ -1,7 +1,8 @@
-"""Bath representations: star {eps_k, V_k}, discretization of rho_Delta, star <-> chain (Lanczos)."""
+"""Bath representations: star {eps_k, V_k}, discretization of rho_Delta, star <-> chain, fit of Delta(iw_n)."""
 
 from .chain import ChainBath, chain_to_star, hybridization_chain, semicircle_chain, star_to_chain
 from .discretize import bin_edges, discretize, discretize_function
+from .fit import FitReport, fit_star_bath, hybridization_from_g0
 from .star import StarBath, hybridization, hybridization_real_axis
 
 __all__ = [
@@ -16,4 +17,7 @@ __all__ = [
     "chain_to_star",
     "hybridization_chain",
     "semicircle_chain",
+    "FitReport",
+    "hybridization_from_g0",
+    "fit_star_bath",
 ]
