@@ -92,6 +92,7 @@ def _scalar_block(name: str, values, n_iw: int) -> np.ndarray:
     if not np.issubdtype(arr.dtype, np.number) or not np.all(np.isfinite(arr)):
         bad = int(np.argmax(~np.isfinite(arr.ravel()))) if np.issubdtype(arr.dtype, np.number) else 0
         value = arr.ravel()[bad]
+        value = value.item() if isinstance(value, np.generic) else value  # a plain Python repr on numpy 1 and 2
         raise ValueError(f"{name} must hold finite numbers; got {name}[{bad}] = {value!r} (dtype {arr.dtype})")
     return arr.astype(complex).ravel()
 

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from scipy.integrate import trapezoid
 from torch.utils.data import DataLoader
 
 from ..model import ImpuritySpectralNet
@@ -51,7 +52,7 @@ def _errors(prediction: np.ndarray, reference: np.ndarray) -> dict:
 
 
 def _sum_rule(w: np.ndarray, A: np.ndarray) -> dict:
-    deviation = np.trapezoid(A, w, axis=1) - 1.0  # (n_items,)
+    deviation = trapezoid(A, w, axis=1) - 1.0  # (n_items,)
     return {"mean_deviation": float(np.mean(deviation)), "max_abs_deviation": float(np.max(np.abs(deviation)))}
 
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from scipy.integrate import trapezoid
 
 from triqs_nnsolver.bath import (
     ChainBath,
@@ -116,7 +117,7 @@ def test_semicircle_from_a_sampled_grid():
     w = np.linspace(-D, D, 20001)
     star = discretize(w, bethe_rho(w), 2000)
     chain = star_to_chain(star, n_sites=20)
-    assert chain.t[0] == pytest.approx(np.sqrt(np.trapezoid(bethe_rho(w), w)), rel=1e-14)  # same integral
+    assert chain.t[0] == pytest.approx(np.sqrt(trapezoid(bethe_rho(w), w)), rel=1e-14)  # same integral
     assert chain.t[0] == pytest.approx(D / 2, abs=2e-7)  # trapezoid error of the square-root edges, h^1.5
     np.testing.assert_allclose(chain.t, D / 2, atol=4e-5)  # binning error as in the test above
 

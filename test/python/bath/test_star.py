@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from scipy.integrate import trapezoid
 
 from triqs_nnsolver.bath import StarBath, hybridization, hybridization_real_axis
 
@@ -54,4 +55,4 @@ def test_lorentzian_weight_on_the_real_axis():
     # the Lorentzian tails beyond |w| = 200 hold 2 eta / (pi 200) of the weight, up to (eps_k / 200)^2 ~ 2e-5
     # of that; the trapezoid error of a Lorentzian is exp(-2 pi eta / h) ~ 2e-14 (poles eta off the axis)
     tails = 2 * eta / (np.pi * 200)
-    assert np.trapezoid(rho, w) == pytest.approx(BATH.total_weight * (1 - tails), rel=1e-8)
+    assert trapezoid(rho, w) == pytest.approx(BATH.total_weight * (1 - tails), rel=1e-8)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy.integrate import trapezoid
 
 from triqs_nnsolver.data import FAMILIES, FAMILY_RANGES, FamilyDensity, sample_family
 
@@ -21,7 +22,7 @@ def test_every_draw_has_weight_one_quarter_and_is_positive(family):
         assert -6 <= lo < hi <= 6
         assert np.all(rho[(W < lo) | (W > hi)] == 0)
         # trapezoid error of the square-root edges of a semicircle, ~ (h / D)^1.5 relative: 1e-6 for h = 1e-4
-        np.testing.assert_allclose(np.trapezoid(rho, W), 0.25, rtol=1e-5)
+        np.testing.assert_allclose(trapezoid(rho, W), 0.25, rtol=1e-5)
 
 
 def test_parameters_stay_in_their_documented_ranges():

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy.integrate import trapezoid
 
 from triqs_nnsolver.data import (
     SAMPLE_FIELDS,
@@ -66,7 +67,7 @@ def test_tilted_spectra_are_positive_with_the_exact_window_weight(fine_samples):
         assert np.all(sample["A_tilde"] >= 0) and np.all(sample["A_real"] >= 0)
         for k, alpha in enumerate(FINE_ALPHAS):
             window_weight, _ = tilted_window_moments(poles, FINE_GRID, alpha, FINE_GRID[0], FINE_GRID[-1])
-            integral = np.trapezoid(sample["A_tilde"][k], FINE_GRID)
+            integral = trapezoid(sample["A_tilde"][k], FINE_GRID)
             half_widths = np.abs(poles.energies) * np.sin(alpha)
             # the samples are exact; only the trapezoid rule errs, by at most the Lorentzian bound (+ rounding);
             # the bound is rigorous but loose (measured error 1e-10, bound >= 4e-6)

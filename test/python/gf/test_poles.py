@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from scipy.integrate import trapezoid
 
 from triqs_nnsolver.gf import (
     PoleSum,
@@ -41,9 +42,9 @@ def test_spectral_functions_are_normalized_and_match_retarded():
     lorentzian = poles_spectral(POLES, w, eta)
     np.testing.assert_allclose(lorentzian, -poles_retarded(POLES, w, eta).imag / np.pi, rtol=1e-13)
     # Lorentzian tails beyond |w| = 400 hold about 2 eta / (pi 400) = 8e-5 of the weight.
-    assert np.trapezoid(lorentzian, w) == pytest.approx(1.0, abs=1e-4)
+    assert trapezoid(lorentzian, w) == pytest.approx(1.0, abs=1e-4)
     gaussian = poles_spectral(POLES, w, 0.1, kind="gaussian")
-    assert np.trapezoid(gaussian, w) == pytest.approx(1.0, abs=1e-12)  # trapezoid on a smooth Gaussian
+    assert trapezoid(gaussian, w) == pytest.approx(1.0, abs=1e-12)  # trapezoid on a smooth Gaussian
     with pytest.raises(ValueError, match="kind must be"):
         poles_spectral(POLES, w, 0.1, kind="box")
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from scipy.integrate import quad
+from scipy.integrate import quad, trapezoid
 from scipy.special import voigt_profile
 
 from triqs_nnsolver.gf import PoleSum, greater_on_ray, lesser_on_ray, split_at_fermi_level
@@ -76,7 +76,7 @@ def test_tukey_window_bias_is_bounded_by_the_tapered_signal(samples):
         plain = transform(T, greater, lesser, W_OUT)
         tapered = transform(T, greater, lesser, W_OUT, window="tukey", taper=taper)
         tail = T >= start
-        bound = np.trapezoid(np.abs(greater - lesser)[tail], T[tail]) / np.pi  # (1/pi) int |f| over the taper
+        bound = trapezoid(np.abs(greater - lesser)[tail], T[tail]) / np.pi  # (1/pi) int |f| over the taper
         assert 0 < np.abs(tapered - plain).max() <= bound
 
 

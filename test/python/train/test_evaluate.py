@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pytest
 import torch
+from scipy.integrate import trapezoid
 
 from triqs_nnsolver.model import ImpuritySpectralNet
 from triqs_nnsolver.train import evaluate, predict_with_alpha_derivative, write_report
@@ -44,7 +45,7 @@ def test_report_statistics(model_and_data, tiny_config):
         assert entry["derivative_rms_error"]["mean"] > 0
 
     w = tiny_config.grid
-    integrals = np.trapezoid(prediction, w, axis=1)
+    integrals = trapezoid(prediction, w, axis=1)
     assert report["sum_rule"]["tilted"]["max_abs_deviation"] == pytest.approx(np.abs(integrals - 1).max(), rel=1e-12)
     assert report["positivity"]["tilted"]["min"] == pytest.approx(prediction.min(), rel=1e-12)
     assert report["positivity"]["tilted"]["fraction_negative"] == 0.0  # Softplus output
