@@ -7,7 +7,6 @@ that folder's ``README.md``): ctint's one-level Anderson ``G0`` (exact) and cthy
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
@@ -23,19 +22,6 @@ MESH = MeshImFreq(beta=50.0, statistic="F", n_iw=1025)
 BATH = StarBath([-1.3, -0.4, 0.25, 1.1], [0.3, 0.5, 0.4, 0.2])  # sum V^2 = 0.54
 EPS_D = 0.37  # impurity level of G0 = 1 / (iw - EPS_D - Delta)
 SEMICIRCLE = 0.25 * semicircle_gf_iw(MESH, 1.0)  # t^2 G_semicircle, D = 1, t = 1/2
-
-
-@pytest.fixture(scope="module")
-def fixture_dir() -> Path:
-    """The TRIQS archives, found as ``test/python/h5/conftest.py`` does; fails (not skips) if missing."""
-    from_env = os.environ.get("TRIQS_NNSOLVER_FIXTURES")
-    here = Path(__file__).resolve()
-    root = next((p for p in here.parents if (p / "pyproject.toml").is_file()), here.parents[3])
-    folder = Path(from_env) if from_env else root.parent / "shared" / "fixtures" / "triqs"
-    missing = [n for n in ("cthyb__single_site_bethe.ref.h5", "ctint__anderson.ref.h5") if not (folder / n).is_file()]
-    if missing:
-        pytest.fail(f"TRIQS fixture archives {missing} not found in {folder}; set TRIQS_NNSOLVER_FIXTURES")
-    return folder
 
 
 def read_block(path: Path, key: str, block: str):

@@ -1,0 +1,55 @@
+"""Fixtures shared by all test folders: where the six TRIQS-written archives are.
+
+The archives (``<repo root>/../shared/fixtures/triqs``, provenance in that folder's ``README.md``) are
+required: CI always has them, so a missing folder is an error that says where it looked, never a skip.
+Set ``TRIQS_NNSOLVER_FIXTURES`` to use another folder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+FIXTURE_FILES = {
+    "cthyb": "cthyb__single_site_bethe.ref.h5",
+    "ctint": "ctint__anderson.ref.h5",
+    "ctseg": "ctseg__anderson.ref.h5",
+    "hubbardI": "hubbardI__aim_w.ref.h5",
+    "nrg": "nrgljubljana_interface__1_SIAM_QS.ref.h5",
+    "solid_dmft": "solid_dmft__svo_hubbardI_basic__ref.h5",
+}
+
+_HERE = Path(__file__).resolve()
+
+
+def _repo_root() -> Path:
+    """The nearest ancestor holding ``pyproject.toml``; by layout (``<root>/test/python``) if none does."""
+    for parent in _HERE.parents:
+        if (parent / "pyproject.toml").is_file():
+            return parent
+    return _HERE.parents[2]
+
+
+@pytest.fixture(scope="session")
+def fixture_dir() -> Path:
+    """Folder holding the six TRIQS archives; fails (not skips) if it is missing."""
+    from_env = os.environ.get("TRIQS_NNSOLVER_FIXTURES")
+    if from_env:
+        folder, origin = Path(from_env), "the environment variable TRIQS_NNSOLVER_FIXTURES"
+    else:
+        folder, origin = _repo_root().parent / "shared" / "fixtures" / "triqs", "<repo root>/../shared/fixtures/triqs"
+    missing = [name for name in FIXTURE_FILES.values() if not (folder / name).is_file()]
+    if missing:
+        pytest.fail(
+            f"TRIQS fixture archives not found: looked in {folder} (from {origin}); missing {missing}. "
+            "Set TRIQS_NNSOLVER_FIXTURES to the folder holding the six *.ref.h5 files."
+        )
+    return folder
+
+
+@pytest.fixture(scope="session")
+def fixture_paths(fixture_dir) -> dict:
+    """Short name (``'cthyb'``, ``'ctint'``, ...) -> path of the archive."""
+    return {short_name: fixture_dir / file_name for short_name, file_name in FIXTURE_FILES.items()}
