@@ -36,6 +36,7 @@ from triqs_nnsolver.gf import (
     poles_on_complex,
     poles_retarded,
     retarded_from_spectral,
+    split_at_fermi_level,
 )
 
 __all__ = [
@@ -170,11 +171,7 @@ def free_impurity_lehmann(
             f"with a particle-hole symmetric bath use an odd number of bath levels, "
             f"or move eps_d = {float(eps_d)} off 0"
         )
-    above = poles.energies > 0
-    return (
-        PoleSum(poles.energies[above], poles.weights[above]),
-        PoleSum(poles.energies[~above], poles.weights[~above]),
-    )
+    return split_at_fermi_level(poles)
 
 
 def free_impurity_gf(bath: StarBath | ChainBath, eps_d: float, z) -> np.ndarray:
