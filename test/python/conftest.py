@@ -53,3 +53,32 @@ def fixture_dir() -> Path:
 def fixture_paths(fixture_dir) -> dict:
     """Short name (``'cthyb'``, ``'ctint'``, ...) -> path of the archive."""
     return {short_name: fixture_dir / file_name for short_name, file_name in FIXTURE_FILES.items()}
+
+
+@pytest.fixture(scope="session")
+def small_model_file(tmp_path_factory) -> Path:
+    """A tiny exported model, trained during the test run on 24 exact-diagonalization samples.
+
+    Physically meaningless (two epochs of a 16-point network): it stands in for a trained model in
+    tests of the machinery above the runtime (shapes, units, errors, archives), never for physics.
+    Its training domain: U in [0, 4], alpha in {0.2, 0.4} (model units).
+    """
+    import json
+
+    from triqs_nnsolver.cli import main
+    from triqs_nnsolver.model import ModelConfig
+
+    config = ModelConfig(
+        grid_n_w=16, n_embd=16, n_head=2, n_frequency_features=4, n_encoder_layers=1, n_decoder_layers=1
+    )
+    folder = tmp_path_factory.mktemp("small_model")
+    (folder / "model.json").write_text(config.to_json())
+    train_options = {"max_epochs": 2, "batch_size": 8, "device": "cpu"}
+    (folder / "config.json").write_text(json.dumps({"model": config.to_dict(), "train": train_options}))
+    data, run, model = str(folder / "ed.h5"), str(folder / "run"), str(folder / "model.pt")
+    generate = ["generate", "--backend", "ed", "--n-samples", "24", "--out", data, "--seed", "5"]
+    generate += ["--bath-sites", "3", "--alphas", "0.2,0.4", "--model-config", str(folder / "model.json")]
+    assert main([*generate, "--no-progress"]) == 0
+    assert main(["train", "--data", data, "--out", run, "--config", str(folder / "config.json"), "--no-progress"]) == 0
+    assert main(["export", str(Path(run) / "best.pt"), "--out", model]) == 0
+    return Path(model)

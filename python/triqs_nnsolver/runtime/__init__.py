@@ -3,6 +3,7 @@
 Layer: ``runtime``; see :mod:`triqs_nnsolver.runtime.runners`.
 """
 
+from .default_model import DEFAULT_MODEL, default_model_path, shipped_models_dir
 from .export import TRAINING_DATA_FILE, export_checkpoint
 from .model_file import (
     ENERGY_UNIT,
@@ -42,4 +43,7 @@ __all__ = [
     "load_model",
     "TRAINING_DATA_FILE",
     "export_checkpoint",
+    "DEFAULT_MODEL",
+    "shipped_models_dir",
+    "default_model_path",
 ]
