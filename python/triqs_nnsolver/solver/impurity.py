@@ -14,7 +14,8 @@ answers exist.
 - :class:`FreeImpuritySolver`: the exact U = 0 answer ``A = -Im 1/(w - eps_d - Delta(w)) / pi``
   (``reference.free_impurity_gf_continuous``), for checks of everything above the impurity solve.
 
-Layer: ``solver``.
+Layer: ``solver``. torch (through ``runtime`` and ``model``) is imported only when a
+:class:`NeuralImpuritySolver` is built, so the exact solver and everything above it work without it.
 """
 
 from __future__ import annotations
@@ -28,10 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..gf import spectral_norm
-from ..model.scaling import energy_scale, spectral_from_model_units, to_model_units
 from ..reference import free_impurity_gf_continuous
-from ..runtime import LoadedModel, load_model
-from ..runtime.default_model import default_model_path
 
 __all__ = [
     "DomainWarning",
@@ -144,6 +142,8 @@ class NeuralImpuritySolver:
         strict: bool = False,
         normalize: bool = False,
     ):
+        from ..runtime import LoadedModel, default_model_path, load_model  # torch: imported when a model is used
+
         if real_axis not in ("direct", "first_order"):
             raise ValueError(f"real_axis must be 'direct' or 'first_order'; got real_axis = {real_axis!r}")
         if isinstance(model, LoadedModel):
@@ -201,6 +201,8 @@ class NeuralImpuritySolver:
 
     def solve(self, w, rho_Delta, U, eps_d) -> ImpuritySolution:
         """Solve on the caller's frequencies; see the module docstring for conventions."""
+        from ..model.scaling import energy_scale, spectral_from_model_units, to_model_units
+
         w, rho = check_hybridization(w, rho_Delta)
         U, eps_d = _real_number("U", U), _real_number("eps_d", eps_d)
         if U < 0:

@@ -1,0 +1,148 @@
+"""The input path of the Solver: from ``G0_iw`` (or a real-axis ``Delta_w``) to ``rho_Delta`` on the real mesh.
+
+From ``G0_iw`` (``METHOD.md`` section 4): ``Delta(iw_n) = iw_n - eps - 1/G0(iw_n)`` with ``eps`` the
+constant of the tail (``bath.hybridization_from_g0``), a positive-weight star bath fitted to
+``Delta(iw_n)`` (``bath.fit_star_bath``), and ``Delta(w + i eta) = sum_k V_k^2 / (w + i eta - eps_k)``
+on the real mesh (``bath.hybridization_real_axis``): the fit is the analytic continuation, the
+Lorentzian broadening ``eta`` turns the discrete bath into the continuous density the network needs.
+From ``Delta_w``: the caller's retarded hybridization on the real mesh, checked for causality.
+
+What is not here: several orbitals, complex hybridizations, the impurity solve itself.
+Layer: ``solver``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..bath import FitReport, StarBath, fit_star_bath, hybridization_from_g0, hybridization_real_axis
+from ..gf import MeshImFreq, retarded_from_spectral, spectral_norm
+
+__all__ = ["RealAxisHybridization", "hybridization_from_g0_iw", "hybridization_from_delta_w", "auto_eta"]
+
+_ETA_PER_SPACING = 1.0  # eta / (median spacing of the fitted levels): ripples of the comb ~ exp(-2 pi) = 0.2 %
+_ETA_MIN_FRACTION = 0.01  # eta >= this fraction of the bath's energy scale sqrt(sum V^2)
+_LOST_WEIGHT = 0.05  # fraction of sum V^2 that may fall outside the real mesh (Lorentzian tails) before refusing
+_CAUSALITY_RTOL = 1e-10  # -Im Delta_w may be negative by this fraction of max |Delta_w| (rounding)
+
+
+@dataclass(frozen=True)
+class RealAxisHybridization:
+    """The hybridization of one spin block on the real mesh, with its provenance.
+
+    Attributes
+    ----------
+    Delta_w : ndarray of complex, shape (n_w,)
+        G0_iw path: ``-Im Delta_w / pi`` is ``-Im Delta(w + i eta) / pi`` of the fitted bath on the mesh (zero
+        outside it), ``Re Delta_w`` its Kramers-Kronig partner; Delta_w path: the caller's ``Delta_w``. Energy unit.
+    rho_Delta : ndarray, shape (n_w,)
+        ``-Im Delta_w / pi >= 0`` (energy unit).
+    eps : float
+        Impurity level from the input (``Delta_infty``: ``-mu`` for ``G0^-1 = iw + mu - Delta``).
+    bath : StarBath or None
+        The fitted bath (G0_iw path).
+    fit : FitReport or None
+        Quality of the fit (G0_iw path).
+    eta : float
+        Lorentzian broadening of the fitted bath (0 for the Delta_w path); energy unit.
+    """
+
+    Delta_w: np.ndarray
+    rho_Delta: np.ndarray
+    eps: float
+    bath: StarBath | None = None
+    fit: FitReport | None = None
+    eta: float = 0.0
+
+
+def auto_eta(bath: StarBath) -> float:
+    """Default broadening: the median spacing of the fitted levels that carry weight, at least 1 % of the scale.
+
+    One spacing makes the Lorentzian comb smooth (relative ripple ``~exp(-2 pi eta / spacing)``) on the
+    scale on which the network reads ``rho_Delta``; the price is a shift ``Delta(iw_n) -> Delta(i(w_n + eta))``
+    of the reproduced input, an error of order ``eta |dDelta/dw|`` at low frequency (see ``doc/solver.md``).
+    """
+    scale = np.sqrt(bath.total_weight)
+    levels = bath.eps[bath.V**2 > 1e-6 * bath.total_weight]
+    spacing = float(np.median(np.diff(levels))) if levels.size > 1 else scale
+    return max(_ETA_PER_SPACING * spacing, _ETA_MIN_FRACTION * scale)
+
+
+def _check_on_mesh(name: str, w: np.ndarray, rho: np.ndarray, total: float) -> None:
+    on_mesh = float(spectral_norm(w, rho))
+    if on_mesh < (1 - _LOST_WEIGHT) * total:
+        raise ValueError(
+            f"{name}: {1 - on_mesh / total:.1%} of the hybridization weight sum V^2 = {total:.4g} lies outside the "
+            f"real mesh [{w[0]:.4g}, {w[-1]:.4g}]; widen it with the Solver arguments w_min and w_max"
+        )
+
+
+def hybridization_from_g0_iw(
+    mesh: MeshImFreq, G0_iw, w: np.ndarray, n_bath: int, eta: float | None = None, name: str = "G0_iw"
+) -> RealAxisHybridization:
+    """Fit one block of ``G0_iw`` and give its hybridization on the real frequencies ``w``.
+
+    Parameters
+    ----------
+    mesh : MeshImFreq
+        The fermionic Matsubara mesh of ``G0_iw``.
+    G0_iw : array_like of complex, shape (2 n_iw,) or (2 n_iw, 1, 1)
+        ``G0(iw_n) = 1/(iw_n - eps - Delta(iw_n))`` of one spin block (1/energy).
+    w : ndarray, shape (n_w,)
+        The real mesh (energy unit).
+    n_bath : int
+        Largest number of bath levels of the fit.
+    eta : float, optional
+        Lorentzian broadening (energy unit, > 0); default :func:`auto_eta`.
+    name : str
+        Used in error messages, e.g. ``"G0_iw['up']"``.
+
+    Raises
+    ------
+    ValueError
+        If ``G0_iw`` is not finite, not causal, has no hybridization, or the broadened bath does not fit
+        on ``w``; messages start with ``name``.
+    """
+    data = np.asarray(G0_iw)
+    if not np.all(np.isfinite(data)):
+        bad = int(np.flatnonzero(~np.isfinite(data.ravel()))[0])
+        raise ValueError(f"{name} must be finite; got {data.ravel()[bad]} at data index {bad} (NaN or inf)")
+    try:
+        Delta_iw, eps = hybridization_from_g0(mesh, data)
+        bath, report = fit_star_bath(mesh, Delta_iw, n_levels=n_bath)
+    except ValueError as err:
+        raise ValueError(f"{name}: {err}") from err
+    if eta is None:
+        eta = auto_eta(bath)
+    elif not (np.isfinite(eta) and eta > 0):
+        raise ValueError(f"eta must be a positive broadening (energy unit) or None; got eta = {eta!r}")
+    rho = np.clip(-hybridization_real_axis(bath, w, eta).imag / np.pi, 0.0, None)
+    _check_on_mesh(name, w, rho, bath.total_weight)
+    # Delta_w is the hybridization the impurity is solved with: rho_Delta on the mesh (the Lorentzian tails
+    # beyond it cut off), Re Delta_w by Kramers-Kronig, exactly as the impurity solvers see it
+    return RealAxisHybridization(retarded_from_spectral(w, rho), rho, float(eps), bath, report, float(eta))
+
+
+def hybridization_from_delta_w(w: np.ndarray, Delta_w, eps: float, name: str = "Delta_w") -> RealAxisHybridization:
+    """Check the caller's retarded hybridization of one block on the real mesh ``w``.
+
+    Raises
+    ------
+    ValueError
+        If ``Delta_w`` is not finite, is zero, or is not causal (``-Im Delta_w < 0`` beyond rounding).
+    """
+    data = np.asarray(Delta_w).reshape(-1)
+    if not np.all(np.isfinite(data)):
+        bad = int(np.flatnonzero(~np.isfinite(data))[0])
+        raise ValueError(f"{name} must be finite; got {data[bad]} at w = {w[bad]:.6g}")
+    rho = -data.imag / np.pi
+    if not rho.max() > 0:
+        raise ValueError(f"{name} must have a hybridization (-Im Delta_w / pi > 0 somewhere); got max {rho.max():.3g}")
+    worst = int(np.argmin(rho))
+    if rho[worst] < -_CAUSALITY_RTOL * np.abs(data).max():
+        raise ValueError(
+            f"{name} is not causal: -Im Delta(w) / pi must be >= 0; got {rho[worst]:.6g} at w = {w[worst]:.6g}"
+        )
+    return RealAxisHybridization(data.astype(complex), np.clip(rho, 0.0, None), float(eps))
