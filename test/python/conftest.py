@@ -82,3 +82,14 @@ def small_model_file(tmp_path_factory) -> Path:
     assert main(["train", "--data", data, "--out", run, "--config", str(folder / "config.json"), "--no-progress"]) == 0
     assert main(["export", str(Path(run) / "best.pt"), "--out", model]) == 0
     return Path(model)
+
+
+@pytest.fixture(scope="session")
+def shipped_model_file() -> Path:
+    """The model shipped in ``share/`` (``runtime.default_model_path``); skips the test while there is none."""
+    from triqs_nnsolver.runtime import default_model_path
+
+    try:
+        return default_model_path()
+    except FileNotFoundError as err:
+        pytest.skip(f"needs the shipped model: {err}")

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from triqs_nnsolver.gf import MeshImFreq, semicircle_gf_iw
 from triqs_nnsolver.h5 import HDFArchive
@@ -29,3 +30,34 @@ def test_bethe_u0_gf_core_demo(tmp_path):
         # The semicircle on the Matsubara axis, within the piecewise-linear error of the demo's A (doc/gf.md).
         np.testing.assert_allclose(G_iw["down"].data[:, 0, 0], semicircle_gf_iw(G_iw.mesh, 1.0), atol=1e-4)
         assert set(ar.keys()) >= {"A_w", "G_w", "Sigma_w", "G_iw", "Sigma_iw", "G_tau", "parameters"}
+
+
+def _triqs_importable() -> bool:
+    try:
+        import triqs  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _run_example(name: str, model, out, *options) -> subprocess.CompletedProcess:
+    command = [sys.executable, str(EXAMPLES / name), "--model", str(model), "--out", str(out), *options]
+    return subprocess.run(command, capture_output=True, text=True, timeout=600)
+
+
+def test_bethe_dmft_arrays_example(shipped_model_file, tmp_path):
+    # the Matsubara loop feeds the model's own output back as its bath: it needs a trained model
+    result = _run_example("bethe_dmft_arrays.py", shipped_model_file, tmp_path, "--n-loops", "2", "--beta", "20")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "A(0) = " in result.stdout
+    with HDFArchive(str(tmp_path / "bethe_dmft_arrays.h5"), "r") as ar:
+        assert ar["G_iw"].block_names == ["up", "down"]
+        assert ar["G_iw"].mesh == MeshImFreq(20.0, "F", 1025)
+        assert set(ar.keys()) >= {"G_iw", "Sigma_iw", "A_w", "parameters"}
+
+
+@pytest.mark.skipif(not _triqs_importable(), reason="needs TRIQS (triqs, h5): the TRIQS-script example")
+def test_bethe_dmft_triqs_example(shipped_model_file, tmp_path):
+    result = _run_example("bethe_dmft_triqs.py", shipped_model_file, tmp_path, "--n-loops", "2", "--beta", "20")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "bethe_dmft_triqs.h5").stat().st_size > 0

@@ -1,7 +1,7 @@
 """Entry point of the ``triqs-nnsolver`` command: ``--version`` and the subcommands.
 
 Subcommands so far: ``info`` (versions and available parts), ``generate`` and ``merge`` (training data),
-``train``, ``evaluate`` and ``export`` (the network).
+``train``, ``evaluate`` and ``export`` (the network), ``bethe`` and ``bethe-scan`` (DMFT).
 Each subcommand parses its arguments and calls the library; no physics lives here.
 """
 
@@ -12,6 +12,7 @@ import sys
 
 from ..version import __version__
 from .data_commands import add_data_commands
+from .dmft_commands import add_dmft_commands
 from .info import collect_info, format_info
 from .train_commands import add_train_commands
 
@@ -35,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     info.set_defaults(run=_run_info)
     add_data_commands(commands)
     add_train_commands(commands)
+    add_dmft_commands(commands)
     return parser
 
 

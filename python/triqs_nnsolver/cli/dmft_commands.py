@@ -1,0 +1,198 @@
+"""The ``bethe`` and ``bethe-scan`` subcommands of ``triqs-nnsolver``: real-frequency DMFT on the Bethe lattice.
+
+``triqs-nnsolver bethe --U 2.0 [--eps-d X | --density N] [--D 1.0] [--beta 100] [--start metal|insulator]
+[--out bethe.h5] [--plot bethe.png]`` runs one DMFT loop with the shipped model (or ``--model PATH``), writes
+the TRIQS-layout archive and the PNG, and prints a short summary. ``triqs-nnsolver bethe-scan --U 0:4:0.25
+--direction up|down`` runs the U values in order, each from the previous solution (hysteresis), and writes
+one archive and a plot of Z(U) and A(0)(U). Both accept the numerical options of
+:class:`triqs_nnsolver.dmft.BetheDMFTConfig` (``--mixing``, ``--anderson``, ``--tol``, ``--max-iter``,
+``--n-w``, ``--w-max``, ``--n-iw``) and ``--solver free`` (the exact U = 0 solver, for checks).
+
+Exit status: 0 converged; 3 finished but not converged (``bethe``: the run; ``bethe-scan``: any point;
+outputs are written and flagged all the same); 1 a run-time error (e.g. no model); 2 bad arguments.
+Under ``mpiexec`` every rank runs the loop, rank 0 prints, plots and writes.
+Parsing and calling only (``triqs_nnsolver.dmft``). Layer: ``cli``. Registered by :func:`add_dmft_commands`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from .. import mpi
+from ..dmft import (
+    BetheDMFTConfig,
+    plot_result,
+    plot_scan,
+    run_bethe_dmft,
+    run_u_scan,
+    write_result_archive,
+    write_scan_archive,
+)
+from ..dmft.config import STARTS
+from ..dmft.scan import DIRECTIONS
+
+__all__ = ["add_dmft_commands", "parse_U_values", "run_bethe", "run_bethe_scan"]
+
+EXIT_NOT_CONVERGED = 3
+
+
+def parse_U_values(text: str) -> tuple[float, ...]:
+    """``a:b:step`` (both ends included) or a comma-separated list ``1,2,2.5`` -> tuple of U values."""
+    try:
+        if ":" in text:
+            start, stop, step = (float(part) for part in text.split(":"))
+            if not step > 0 or stop < start:
+                raise ValueError
+            count = int(np.floor((stop - start) / step + 1e-9)) + 1  # 1e-9: stop itself is included
+            return tuple(float(start + k * step) for k in range(count))
+        return tuple(float(part) for part in text.split(","))
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(
+            f"expected U values as start:stop:step (step > 0, stop >= start) or a comma-separated list; got {text!r}"
+        ) from err
+
+
+def _config(arguments: argparse.Namespace, U: float) -> BetheDMFTConfig:
+    return BetheDMFTConfig(
+        U=U,
+        D=arguments.D,
+        eps_d=arguments.eps_d,
+        density=arguments.density,
+        start=arguments.start or "metal",
+        mixing=arguments.mixing,
+        anderson_depth=arguments.anderson,
+        tol=arguments.tol,
+        max_iter=arguments.max_iter,
+        n_w=arguments.n_w,
+        w_max=arguments.w_max,
+        beta=arguments.beta,
+        n_iw=arguments.n_iw,
+    )
+
+
+def _solver(arguments: argparse.Namespace, U_values):
+    from ..solver.impurity import FreeImpuritySolver, NeuralImpuritySolver
+
+    if arguments.solver == "free":
+        if any(U != 0 for U in U_values):
+            raise ValueError(f"--solver free is exact only at U = 0; got --U {', '.join(f'{U:g}' for U in U_values)}")
+        return FreeImpuritySolver()
+    return NeuralImpuritySolver(arguments.model, backend=arguments.backend, real_axis=arguments.real_axis)
+
+
+def _fail(command: str, err: Exception, status: int) -> int:
+    mpi.report(f"triqs-nnsolver {command}: error: {err}", file=sys.stderr)
+    return status
+
+
+def _plot_path(arguments: argparse.Namespace) -> Path | None:
+    if arguments.no_plot:
+        return None
+    return Path(arguments.plot) if arguments.plot else Path(arguments.out).with_suffix(".png")
+
+
+def run_bethe(arguments: argparse.Namespace) -> int:
+    """The ``bethe`` command: one DMFT loop, archive, plot, summary. Returns the exit status (module docstring)."""
+    try:
+        config = _config(arguments, arguments.U)
+    except (TypeError, ValueError) as err:
+        return _fail("bethe", err, 2)
+    try:
+        solver = _solver(arguments, [config.U])
+        result = run_bethe_dmft(solver, config, progress=not arguments.no_progress, description=f"U = {config.U:g}")
+    except ValueError as err:
+        return _fail("bethe", err, 2)
+    except (FileNotFoundError, RuntimeError) as err:
+        return _fail("bethe", err, 1)
+    if mpi.is_master_node():
+        archive = write_result_archive(arguments.out, result)
+        plot = _plot_path(arguments)
+        if plot is not None:
+            plot_result(result, plot)
+        mpi.report(result.summary())
+        written = f"wrote {archive} (TRIQS archive: A_w, G_w, Sigma_w, G_iw, Sigma_iw, results, history)"
+        mpi.report(written + (f" and {plot}" if plot is not None else ""))
+    return 0 if result.converged else EXIT_NOT_CONVERGED
+
+
+def run_bethe_scan(arguments: argparse.Namespace) -> int:
+    """The ``bethe-scan`` command: U scan, one archive, Z(U) and A(0)(U) plot, a table. Returns the exit status."""
+    try:
+        config = _config(arguments, float(arguments.U[0]))
+    except (TypeError, ValueError) as err:
+        return _fail("bethe-scan", err, 2)
+    try:
+        solver = _solver(arguments, arguments.U)
+        results = run_u_scan(
+            solver, arguments.U, config, arguments.direction, start=arguments.start, progress=not arguments.no_progress
+        )
+    except ValueError as err:
+        return _fail("bethe-scan", err, 2)
+    except (FileNotFoundError, RuntimeError) as err:
+        return _fail("bethe-scan", err, 1)
+    n_failed = sum(not r.converged for r in results)
+    if mpi.is_master_node():
+        archive = write_scan_archive(arguments.out, results, arguments.direction)
+        plot = _plot_path(arguments)
+        if plot is not None:
+            plot_scan(results, plot, arguments.direction)
+        mpi.report(f"{'U':>6} {'conv':>5} {'iter':>5} {'A(0)':>8} {'Z':>8} {'n':>7}")
+        for r in results:
+            o = r.observables
+            mpi.report(
+                f"{r.config.U:6.3g} {'yes' if r.converged else 'NO':>5} {r.n_iter:5d} "
+                f"{o.A0:8.4f} {o.Z:8.4f} {o.density:7.4f}"
+            )
+        total = sum(r.elapsed for r in results)
+        mpi.report(
+            f"scan {arguments.direction}: {len(results)} points, {len(results) - n_failed} converged, "
+            f"{n_failed} not converged, {total:.1f} s"
+        )
+        mpi.report(f"wrote {archive}" + (f" and {plot}" if plot is not None else ""))
+    return 0 if n_failed == 0 else EXIT_NOT_CONVERGED
+
+
+def _add_common_options(parser: argparse.ArgumentParser) -> None:
+    defaults = BetheDMFTConfig()
+    filling = parser.add_mutually_exclusive_group()
+    filling.add_argument("--eps-d", type=float, default=None, help="impurity level = -mu (default: -U/2)")
+    filling.add_argument("--density", type=float, default=None, help="target density n in (0, 2); mu by root search")
+    parser.add_argument("--D", type=float, default=defaults.D, help="half-bandwidth (energy unit; default 1)")
+    parser.add_argument("--beta", type=float, default=defaults.beta, help="inverse temperature of G_iw, Sigma_iw")
+    parser.add_argument("--mixing", type=float, default=defaults.mixing, help="weight of the new A, in (0, 1]")
+    parser.add_argument("--anderson", type=int, default=0, metavar="M", help="Anderson depth (0: linear mixing)")
+    parser.add_argument("--tol", type=float, default=defaults.tol, help="on D max|A_new - A_old| (default 2e-3)")
+    parser.add_argument("--max-iter", type=int, default=defaults.max_iter, help="iterations before giving up")
+    parser.add_argument("--n-w", type=int, default=defaults.n_w, help="real frequencies (even; default 2400)")
+    parser.add_argument("--w-max", type=float, default=None, help="grid [-w_max, w_max] (default 6 D)")
+    parser.add_argument("--n-iw", type=int, default=defaults.n_iw, help="positive Matsubara frequencies")
+    parser.add_argument("--model", default=None, metavar="PATH", help="exported model file (default: shipped)")
+    parser.add_argument("--backend", choices=("auto", "c++", "python"), default="auto", help="model runner")
+    parser.add_argument("--real-axis", choices=("direct", "first_order"), default="direct", help="network readout")
+    parser.add_argument("--solver", choices=("neural", "free"), default="neural", help="free: exact, U = 0 only")
+    parser.add_argument("--no-plot", action="store_true", help="write no PNG")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar (batch jobs)")
+
+
+def add_dmft_commands(subparsers) -> None:
+    """Register ``bethe`` and ``bethe-scan`` on the subparsers of the ``triqs-nnsolver`` parser."""
+    bethe = subparsers.add_parser("bethe", help="real-frequency DMFT on the Bethe lattice (one U)")
+    bethe.add_argument("--U", type=float, required=True, help="Hubbard interaction (energy unit of D)")
+    bethe.add_argument("--start", choices=STARTS, default=None, help="initial A (default metal)")
+    bethe.add_argument("--out", default="bethe.h5", help="archive to write (default bethe.h5)")
+    bethe.add_argument("--plot", default=None, help="PNG to write (default: --out with .png)")
+    _add_common_options(bethe)
+    bethe.set_defaults(run=run_bethe)
+
+    scan = subparsers.add_parser("bethe-scan", help="U scan of the Bethe-lattice DMFT (hysteresis)")
+    scan.add_argument("--U", type=parse_U_values, required=True, help="start:stop:step or a,b,c")
+    scan.add_argument("--direction", choices=DIRECTIONS, default="up", help="increasing or decreasing U")
+    scan.add_argument("--start", choices=STARTS, default=None, help="first point's A (default: up metal, down ins.)")
+    scan.add_argument("--out", default="bethe_scan.h5", help="archive to write (default bethe_scan.h5)")
+    scan.add_argument("--plot", default=None, help="PNG to write (default: --out with .png)")
+    _add_common_options(scan)
+    scan.set_defaults(run=run_bethe_scan)

@@ -1,0 +1,61 @@
+"""Real-frequency DMFT for the one-band Hubbard model on the Bethe lattice at T = 0.
+
+The loop of ``METHOD.md`` section 4 on the array-level impurity interface
+(``spectral_function(w, rho_Delta, U, eps_d) -> A``, :mod:`triqs_nnsolver.solver.impurity`): Bethe
+self-consistency ``Delta = t^2 G`` (:mod:`.bethe`), linear or Anderson mixing (:mod:`.mixing`), the loop
+with its history and an honest not-converged flag (:mod:`.loop`), observables Z, A(0), n, Sigma by
+Dyson (:mod:`.observables`), the chemical potential for a target density (:mod:`.chemical_potential`),
+U scans with a direction for the hysteresis (:mod:`.scan`), TRIQS-layout archives (:mod:`.results`)
+and PNG plots (:mod:`.plots`). It does not use the TRIQS-style ``Solver``, and it has no lattice other
+than Bethe, no finite temperature, no magnetic order (the blocks 'up' and 'down' are equal).
+
+Layer: ``dmft`` (above ``solver``, below ``cli``). Documentation: ``doc/dmft.md``.
+"""
+
+from .bethe import bethe_hybridization, initial_spectral_function, real_frequency_mesh
+from .chemical_potential import DensitySearchError, find_eps_d
+from .config import BetheDMFTConfig
+from .loop import BetheDMFTResult, DMFTNotConvergedWarning, SpectralWeightWarning, run_bethe_dmft
+from .mixing import AndersonMixer, LinearMixer, make_mixer
+from .observables import (
+    BetheObservables,
+    bethe_observables,
+    density_from_spectral,
+    double_occupancy,
+    quasiparticle_weight,
+    spectral_at_fermi_level,
+)
+from .plots import plot_result, plot_scan
+from .results import matsubara_functions, spin_blocks, write_result, write_result_archive, write_scan_archive
+from .scan import run_u_scan, scan_values
+
+__all__ = [
+    "BetheDMFTConfig",
+    "BetheDMFTResult",
+    "BetheObservables",
+    "DMFTNotConvergedWarning",
+    "SpectralWeightWarning",
+    "DensitySearchError",
+    "run_bethe_dmft",
+    "run_u_scan",
+    "scan_values",
+    "real_frequency_mesh",
+    "bethe_hybridization",
+    "initial_spectral_function",
+    "LinearMixer",
+    "AndersonMixer",
+    "make_mixer",
+    "find_eps_d",
+    "bethe_observables",
+    "spectral_at_fermi_level",
+    "density_from_spectral",
+    "quasiparticle_weight",
+    "double_occupancy",
+    "spin_blocks",
+    "matsubara_functions",
+    "write_result",
+    "write_result_archive",
+    "write_scan_archive",
+    "plot_result",
+    "plot_scan",
+]

@@ -1,0 +1,268 @@
+"""The real-frequency DMFT loop for the Hubbard model on the Bethe lattice at T = 0.
+
+One iteration (``METHOD.md`` section 4): the bath ``rho_Delta = t^2 A_in``; if a target density is set,
+``eps_d`` by root search (:mod:`~triqs_nnsolver.dmft.chemical_potential`); ``A_out`` from the impurity
+solver; the change ``D * max_w |A_out - A_in|``; stop below ``tol``, else mix (:mod:`~triqs_nnsolver.dmft.mixing`)
+and clip to ``A >= 0``. The answer is the last ``A_out`` with observables computed against the bath it
+was solved in (:mod:`~triqs_nnsolver.dmft.observables`). A loop that reaches ``max_iter`` returns its last
+iterate flagged ``converged = False``, with a :class:`DMFTNotConvergedWarning`; it never pretends.
+
+The impurity solver is any object with ``spectral_function(w, rho_Delta, U, eps_d) -> A`` (the array
+interface of :mod:`triqs_nnsolver.solver.impurity`): the network, or the exact U = 0 solver for checks.
+Every MPI rank runs the same deterministic loop; only rank 0 shows the progress bar.
+
+Layer: ``dmft``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from .. import mpi
+from ..gf import spectral_norm
+from .bethe import bethe_hybridization, initial_spectral_function, real_frequency_mesh
+from .chemical_potential import find_eps_d
+from .config import BetheDMFTConfig
+from .mixing import make_mixer
+from .observables import BetheObservables, bethe_observables, density_from_spectral
+
+__all__ = ["DMFTNotConvergedWarning", "SpectralWeightWarning", "BetheDMFTResult", "run_bethe_dmft", "HISTORY_KEYS"]
+
+logger = logging.getLogger(__name__)
+
+HISTORY_KEYS = ("change", "eps_d", "density", "A0", "norm")  # per-iteration records, in this order
+_EPS_D_STEP = 0.25  # first bracket half-width of the eps_d search, units of D
+_EPS_D_XTOL = 1e-6  # tolerance on eps_d, units of D: far below the density's sensitivity to the network
+_NORM_WARNING = 0.1  # warn when |int A - 1| exceeds this: weight lost off the grid or by the solver
+_EPS_D_MARGIN = 5.0  # eps_d is searched in [-U - 5 D, 5 D]: beyond, the impurity of a Bethe bath is full/empty
+
+
+class DMFTNotConvergedWarning(UserWarning):
+    """The loop stopped at ``max_iter`` with the change still above ``tol``."""
+
+
+class SpectralWeightWarning(UserWarning):
+    """The last A is far from normalized (``|int A - 1| > 0.1``)."""
+
+
+@dataclass
+class BetheDMFTResult:
+    """Outcome of :func:`run_bethe_dmft` (energies in the unit of D).
+
+    Attributes
+    ----------
+    config : BetheDMFTConfig
+    w : ndarray, shape (n_w,)
+        The real-frequency grid (``real_frequency_mesh(config).points``).
+    A : ndarray, shape (n_w,)
+        The last answer of the impurity solver (1/energy, per spin).
+    A_bath : ndarray, shape (n_w,)
+        The spectral function that defined the last bath, ``rho_Delta = t^2 A_bath``.
+    eps_d : float
+        Impurity level of the last iteration (``-U/2`` at half filling), energy.
+    converged : bool
+        Whether ``D * max |A - A_bath| < tol`` was reached.
+    n_iter : int
+        Iterations done (impurity solves, not counting those of the eps_d search).
+    history : dict of str -> ndarray, shape (n_iter,)
+        Per-iteration ``change`` (``D max|A_out - A_in|``), ``eps_d``, ``density``, ``A0``, ``norm``.
+    elapsed : float
+        Wall time of the loop, seconds.
+    solver_info : dict
+        ``solver.describe()`` if the solver has it.
+    observables : BetheObservables
+        G, Delta, Sigma on the real axis, Z, A(0), density, double occupancy, norm.
+    """
+
+    config: BetheDMFTConfig
+    w: np.ndarray
+    A: np.ndarray
+    A_bath: np.ndarray
+    eps_d: float
+    converged: bool
+    n_iter: int
+    history: dict
+    elapsed: float
+    solver_info: dict = field(default_factory=dict)
+    observables: BetheObservables | None = None
+
+    @property
+    def change(self) -> float:
+        """The last ``D max|A_out - A_in|``."""
+        return float(self.history["change"][-1])
+
+    def summary(self) -> str:
+        """One line: convergence, A(0), Z, density, time."""
+        c, o = self.config, self.observables
+        status = (
+            f"converged in {self.n_iter} iterations"
+            if self.converged
+            else f"NOT converged after {self.n_iter} iterations"
+        )
+        return (
+            f"U = {c.U:g}, D = {c.D:g}, eps_d = {self.eps_d:.4g}: {status} "
+            f"(change {self.change:.2e}, tol {c.tol:.0e}); "
+            f"A(0) = {o.A0:.4f} (2/(pi D) = {2 / (np.pi * c.D):.4f}), Z = {o.Z:.4f}, n = {o.density:.4f}, "
+            f"{self.elapsed:.2f} s"
+        )
+
+
+def _check_solver(solver) -> None:
+    if not callable(getattr(solver, "spectral_function", None)):
+        raise TypeError(
+            "solver must have a method spectral_function(w, rho_Delta, U, eps_d) -> A "
+            f"(e.g. NeuralImpuritySolver, FreeImpuritySolver); got {type(solver).__name__}"
+        )
+
+
+def _check_start(A_start, n_w: int) -> np.ndarray:
+    A = np.asarray(A_start)
+    if A.shape != (n_w,) or np.iscomplexobj(A) or not np.all(np.isfinite(A)):
+        raise ValueError(
+            f"A_start must be a finite real array of shape (n_w,) = ({n_w},) on the loop's grid; "
+            f"got shape {A.shape}, dtype {A.dtype}"
+        )
+    A = A.astype(float)
+    if A.min() < -1e-8 * A.max() or not A.max() > 0:
+        raise ValueError(f"A_start must be >= 0 with positive weight; got min {A.min():.3g}, max {A.max():.3g}")
+    return np.clip(A, 0.0, None)
+
+
+def _solve(solver, w: np.ndarray, rho_Delta: np.ndarray, U: float, eps_d: float) -> np.ndarray:
+    A = np.asarray(solver.spectral_function(w, rho_Delta, U, eps_d))
+    if A.shape != w.shape or np.iscomplexobj(A) or not np.all(np.isfinite(A)):
+        raise RuntimeError(
+            f"{type(solver).__name__}.spectral_function returned an invalid A: expected finite reals of shape "
+            f"{w.shape}; got shape {A.shape}, dtype {A.dtype} (U = {U}, eps_d = {eps_d})"
+        )
+    return A.astype(float)
+
+
+def run_bethe_dmft(
+    solver,
+    config: BetheDMFTConfig | None = None,
+    A_start=None,
+    progress: bool = False,
+    description: str = "DMFT",
+) -> BetheDMFTResult:
+    """Solve the half-filled or doped Hubbard model on the Bethe lattice by real-frequency DMFT at T = 0.
+
+    Parameters
+    ----------
+    solver : object with ``spectral_function(w, rho_Delta, U, eps_d) -> A``
+        The impurity solver (caller's energy unit, energies from the Fermi level, per spin).
+    config : BetheDMFTConfig, optional
+        Physics and numerics (defaults: U = 2, D = 1, half filling, metallic start).
+    A_start : array_like, shape (n_w,), optional
+        Starting spectral function on the loop's grid (e.g. the previous point of a U scan); default
+        ``initial_spectral_function(w, config)``.
+    progress : bool
+        Show a tqdm bar (on MPI rank 0 only) with the current change.
+    description : str
+        Label of the progress bar.
+
+    Returns
+    -------
+    BetheDMFTResult
+
+    Raises
+    ------
+    TypeError
+        If ``solver`` lacks ``spectral_function`` or ``config`` is not a BetheDMFTConfig.
+    ValueError
+        If ``A_start`` has the wrong shape or is not a spectral function.
+    RuntimeError
+        If the solver returns a non-finite or misshaped A.
+    DensitySearchError
+        If a target density cannot be reached by any eps_d.
+
+    Warns
+    -----
+    DMFTNotConvergedWarning
+        When ``max_iter`` is reached; the result then has ``converged = False``.
+    SpectralWeightWarning
+        When the last A has ``|int A - 1| > 0.1``.
+    """
+    config = BetheDMFTConfig() if config is None else config
+    if not isinstance(config, BetheDMFTConfig):
+        raise TypeError(f"config must be a BetheDMFTConfig; got {type(config).__name__}")
+    _check_solver(solver)
+    w = real_frequency_mesh(config).points
+    A_in = initial_spectral_function(w, config) if A_start is None else _check_start(A_start, w.size)
+    t, D, U = config.t, config.D, config.U
+    mixer = make_mixer(config.mixing, config.anderson_depth)
+    eps_d = config.initial_eps_d
+    history = {key: [] for key in HISTORY_KEYS}
+    show = bool(progress) and mpi.is_master_node()
+    started = time.perf_counter()
+    converged = False
+    with tqdm(total=config.max_iter, desc=description, disable=not show, leave=False) as bar:
+        for iteration in range(1, config.max_iter + 1):
+            rho_Delta = bethe_hybridization(A_in, t)
+            solved: dict[float, np.ndarray] = {}
+
+            def solve_at(level: float, rho_Delta=rho_Delta, solved=solved) -> np.ndarray:
+                if level not in solved:
+                    solved[level] = _solve(solver, w, rho_Delta, U, level)
+                return solved[level]
+
+            if config.density is not None:
+                eps_d, _ = find_eps_d(
+                    lambda level: density_from_spectral(w, solve_at(level)),
+                    config.density,
+                    eps_d,
+                    step=_EPS_D_STEP * D,
+                    xtol=_EPS_D_XTOL * D,
+                    bounds=(-U - _EPS_D_MARGIN * D, _EPS_D_MARGIN * D),
+                )
+            A_out = solve_at(eps_d)
+            change = D * float(np.max(np.abs(A_out - A_in)))
+            for key, value in zip(
+                HISTORY_KEYS,
+                (change, eps_d, density_from_spectral(w, A_out), np.interp(0.0, w, A_out), spectral_norm(w, A_out)),
+                strict=True,
+            ):
+                history[key].append(float(value))
+            bar.update(1)
+            bar.set_postfix(change=f"{change:.2e}")
+            if change < config.tol:
+                converged = True
+                break
+            if iteration < config.max_iter:
+                A_in = np.clip(mixer.update(A_in, A_out), 0.0, None)
+    elapsed = time.perf_counter() - started
+    if not converged:
+        message = (
+            f"DMFT not converged after max_iter = {config.max_iter} iterations at U = {U:g}: last change "
+            f"D max|A_new - A_old| = {history['change'][-1]:.3g} >= tol = {config.tol:g}"
+        )
+        warnings.warn(message, DMFTNotConvergedWarning, stacklevel=2)
+    norm = history["norm"][-1]
+    if abs(norm - 1) > _NORM_WARNING:
+        message = (
+            f"the solver's A has int A = {norm:.3g} (expected 1) at U = {U:g}, eps_d = {eps_d:.3g}: weight outside "
+            f"the grid |w| <= {w[-1]:.3g}, unresolved bound states or an inaccurate solver; observables are unreliable"
+        )
+        warnings.warn(message, SpectralWeightWarning, stacklevel=2)
+    describe = getattr(solver, "describe", None)
+    result = BetheDMFTResult(
+        config=config,
+        w=w,
+        A=A_out,
+        A_bath=A_in,
+        eps_d=float(eps_d),
+        converged=converged,
+        n_iter=iteration,
+        history={key: np.array(values) for key, values in history.items()},
+        elapsed=elapsed,
+        solver_info=describe() if callable(describe) else {"solver": type(solver).__name__},
+        observables=bethe_observables(w, A_out, A_in, eps_d, U, t, config.resolved_z_window),
+    )
+    logger.info("%s", result.summary())
+    return result

@@ -1,0 +1,168 @@
+"""Observables of a converged (or last) DMFT iterate on the real axis, T = 0.
+
+All functions take the uniform or non-uniform real-frequency grid ``w`` (energy, strictly increasing)
+and spectral functions sampled on it, piecewise linear between samples and zero outside
+(``METHOD.md`` sections 1 and 4):
+
+- ``G(w)`` from ``A`` by Kramers-Kronig; ``Delta = t^2 G_bath`` with ``G_bath`` the *input* of the last
+  iteration (the bath the impurity was solved in); ``Sigma = w - eps_d - Delta - 1/G`` (Dyson);
+- ``Z = 1 / (1 - d Re Sigma / dw |_0)``, the slope from a least-squares line through ``Re Sigma`` on
+  ``|w| <= window``;
+- ``A(0)`` by linear interpolation (the grid has no point at 0);
+- ``n = 2 int_{-inf}^0 A`` (both spins) of the piecewise-linear A;
+- the double occupancy from the Galitskii-Migdal formula at T = 0,
+  ``U <n_up n_dn> = (1/2) sum_s int_{-inf}^0 (-1/pi) Im[Sigma(w) G(w)] dw``, evaluated as
+  ``Im[(w - eps_d - Delta) G]`` so that no ``1/G`` enters (an estimate: it inherits the solver's error,
+  divided by U).
+
+What is not: lattice quantities beyond the local ones, finite temperature. Layer: ``dmft``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..gf import retarded_from_spectral, sigma_real_axis, spectral_norm
+
+__all__ = [
+    "BetheObservables",
+    "spectral_at_fermi_level",
+    "density_from_spectral",
+    "quasiparticle_weight",
+    "double_occupancy",
+    "bethe_observables",
+]
+
+
+def _integral_below_fermi_level(w: np.ndarray, f: np.ndarray) -> float:
+    """``int_{w[0]}^{0} f`` for piecewise-linear samples ``f`` on ``w`` (zero outside the grid)."""
+    if w[0] >= 0:
+        return 0.0
+    k = int(np.searchsorted(w, 0.0, side="right"))  # w[:k] <= 0 < w[k:]
+    x, y = w[:k], f[:k]
+    if k < w.size:  # close the last bin at w = 0 with the interpolated value
+        x, y = np.append(x, 0.0), np.append(y, np.interp(0.0, w, f))
+    return float(np.sum(0.5 * (y[1:] + y[:-1]) * np.diff(x)))
+
+
+def spectral_at_fermi_level(w, A) -> float:
+    """``A(0)`` (1/energy) by linear interpolation; the half-filled Bethe metal has ``A(0) = 2 / (pi D)``."""
+    return float(np.interp(0.0, np.asarray(w, dtype=float), np.asarray(A, dtype=float)))
+
+
+def density_from_spectral(w, A) -> float:
+    """Electrons per site, both spins: ``n = 2 int_{-inf}^0 A(w) dw`` (T = 0, dimensionless)."""
+    return 2.0 * _integral_below_fermi_level(np.asarray(w, dtype=float), np.asarray(A, dtype=float))
+
+
+def quasiparticle_weight(w, Sigma, window: float) -> float:
+    """``Z = 1 / (1 - b)`` with ``b`` the slope of a least-squares line through ``Re Sigma`` on ``|w| <= window``.
+
+    Parameters
+    ----------
+    w : array_like, shape (n_w,)
+        Real frequencies (energy).
+    Sigma : array_like of complex, shape (n_w,)
+        Retarded self-energy (energy).
+    window : float
+        Half-width of the fit window (energy); it must hold at least 2 points on each side of 0.
+
+    Returns
+    -------
+    float
+        Z (dimensionless): 1 at U = 0, small near the Mott transition, about 0 in the insulator (where
+        ``Re Sigma ~ U^2 / (4 w)``). NaN when the slope is >= 1 (no quasiparticle: Z would be negative).
+
+    Raises
+    ------
+    ValueError
+        If the window holds fewer than 2 grid points on a side of w = 0.
+    """
+    w = np.asarray(w, dtype=float)
+    inside = np.abs(w) <= window
+    n_left, n_right = int(np.count_nonzero(inside & (w < 0))), int(np.count_nonzero(inside & (w > 0)))
+    if min(n_left, n_right) < 2:
+        raise ValueError(
+            f"z_window must hold >= 2 grid points on each side of w = 0; got z_window = {window!r} with "
+            f"{n_left} and {n_right} points (grid spacing near 0: {np.min(np.abs(np.diff(w))):.3g})"
+        )
+    slope = np.polyfit(w[inside], np.real(np.asarray(Sigma)[inside]), 1)[0]
+    return float(1.0 / (1.0 - slope)) if slope < 1 else float("nan")
+
+
+def double_occupancy(w, G, Delta, eps_d: float, U: float, density: float) -> float:
+    """``<n_up n_dn>`` from the Galitskii-Migdal formula (module docstring); ``(n/2)^2`` at U = 0 (exact).
+
+    ``G`` and ``Delta`` are the retarded impurity functions on ``w``; ``density`` is ``n`` (both spins).
+    """
+    if U == 0:
+        return (density / 2) ** 2
+    w = np.asarray(w, dtype=float)
+    integrand = -np.imag((w - eps_d - np.asarray(Delta)) * np.asarray(G)) / np.pi  # per spin
+    return _integral_below_fermi_level(w, integrand) / U  # (1/2) sum over 2 spins = 1 spin
+
+
+@dataclass(frozen=True)
+class BetheObservables:
+    """Real-axis functions and scalars of one DMFT iterate (energies in the unit of D).
+
+    Attributes
+    ----------
+    G_w, Delta_w, Sigma_w : ndarray of complex, shape (n_w,)
+        Retarded impurity Green's function (1/energy), hybridization and self-energy (energy).
+    A0 : float
+        ``A(0)`` (1/energy).
+    Z : float
+        Quasiparticle weight (NaN where undefined).
+    density : float
+        ``n`` per site, both spins.
+    double_occupancy : float
+        ``<n_up n_dn>`` (Galitskii-Migdal estimate).
+    norm : float
+        ``int A`` on the grid (1 for an exact answer; the network's deviation is a check of its accuracy).
+    """
+
+    G_w: np.ndarray
+    Delta_w: np.ndarray
+    Sigma_w: np.ndarray
+    A0: float
+    Z: float
+    density: float
+    double_occupancy: float
+    norm: float
+
+
+def bethe_observables(w, A, A_bath, eps_d: float, U: float, t: float, z_window: float) -> BetheObservables:
+    """All observables of the iterate whose bath was ``Delta = t^2 G[A_bath]`` and whose answer is ``A``.
+
+    Parameters
+    ----------
+    w : array_like, shape (n_w,)
+        Real frequencies (energy).
+    A : array_like, shape (n_w,)
+        Impurity spectral function, the solver's answer (1/energy).
+    A_bath : array_like, shape (n_w,)
+        The spectral function that defined the bath, ``rho_Delta = t^2 A_bath`` (equal to A at the fixed point).
+    eps_d, U, t : float
+        Impurity level, interaction and hopping (energy).
+    z_window : float
+        Fit window of Z (energy), see :func:`quasiparticle_weight`.
+    """
+    w = np.asarray(w, dtype=float)
+    A = np.asarray(A, dtype=float)
+    G_w = retarded_from_spectral(w, A)
+    Delta_w = (t * t) * retarded_from_spectral(w, np.asarray(A_bath, dtype=float))
+    Sigma_w = sigma_real_axis(w, G_w, eps_d, Delta_w)
+    density = density_from_spectral(w, A)
+    return BetheObservables(
+        G_w=G_w,
+        Delta_w=Delta_w,
+        Sigma_w=Sigma_w,
+        A0=spectral_at_fermi_level(w, A),
+        Z=quasiparticle_weight(w, Sigma_w, z_window),
+        density=density,
+        double_occupancy=double_occupancy(w, G_w, Delta_w, eps_d, U, density),
+        norm=float(spectral_norm(w, A)),
+    )

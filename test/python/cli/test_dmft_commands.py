@@ -1,0 +1,88 @@
+"""The ``bethe`` and ``bethe-scan`` subcommands: outputs, summary, exit statuses, argument errors."""
+
+import argparse
+
+import pytest
+
+from triqs_nnsolver.cli import main
+from triqs_nnsolver.cli.dmft_commands import EXIT_NOT_CONVERGED, parse_U_values
+from triqs_nnsolver.h5 import HDFArchive
+
+
+def test_parse_U_values():
+    assert parse_U_values("0:1:0.25") == (0.0, 0.25, 0.5, 0.75, 1.0)  # both ends included
+    assert parse_U_values("0:4:0.25")[-1] == 4.0 and len(parse_U_values("0:4:0.25")) == 17
+    assert parse_U_values("1,2.5") == (1.0, 2.5)
+    for bad in ("1:0:0.5", "0:1:0", "a,b", "0:1"):
+        with pytest.raises(argparse.ArgumentTypeError, match="start:stop:step"):
+            parse_U_values(bad)
+
+
+def test_bethe_u0_writes_archive_plot_and_summary(tmp_path, capsys):
+    out = tmp_path / "run" / "u0.h5"
+    status = main(["bethe", "--U", "0", "--solver", "free", "--tol", "3e-3", "--n-iw", "50", "--out", str(out)])
+    assert status == 0
+    printed = capsys.readouterr().out
+    assert "converged in 1 iterations" in printed and "A(0) = 0.63" in printed and "Z = " in printed
+    assert str(out) in printed and str(out.with_suffix(".png")) in printed
+    assert out.with_suffix(".png").stat().st_size > 10_000
+    with HDFArchive(str(out), "r") as ar:
+        assert ar["results"]["converged"] and ar["results"]["n_iter"] == 1
+
+
+def test_bethe_not_converged_has_its_own_exit_status(tmp_path, capsys):
+    out = tmp_path / "nc.h5"
+    argv = ["bethe", "--U", "0", "--solver", "free", "--density", "0.7", "--max-iter", "1", "--tol", "1e-9"]
+    with pytest.warns(UserWarning, match="not converged"):
+        status = main([*argv, "--n-w", "800", "--out", str(out), "--no-plot", "--no-progress"])
+    assert status == EXIT_NOT_CONVERGED
+    assert "NOT converged after 1 iterations" in capsys.readouterr().out
+    assert not out.with_suffix(".png").exists()
+    with HDFArchive(str(out), "r") as ar:
+        assert not ar["results"]["converged"]
+        assert len(ar["history"]["change"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["--U", "2", "--solver", "free"], ["--solver free", "U = 0", "--U 2"]),
+        (["--U", "0", "--n-w", "11"], ["n_w", "even", "11"]),
+        (["--U", "-1"], ["U", "-1"]),
+        (["--U", "0", "--density", "3"], ["density", "3"]),
+    ],
+)
+def test_bethe_bad_arguments_name_the_argument(argv, words, tmp_path, capsys):
+    assert main(["bethe", *argv, "--out", str(tmp_path / "x.h5"), "--no-progress"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("triqs-nnsolver bethe: error:")
+    for word in words:
+        assert word in error
+    assert not (tmp_path / "x.h5").exists()
+
+
+def test_eps_d_and_density_exclude_each_other(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["bethe", "--U", "1", "--eps-d", "-0.5", "--density", "1.0"])
+    assert info.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_missing_model_file(tmp_path, capsys):
+    status = main(["bethe", "--U", "1", "--model", str(tmp_path / "none.pt"), "--out", str(tmp_path / "x.h5")])
+    assert status == 1
+    assert "none.pt" in capsys.readouterr().err
+
+
+def test_bethe_scan_with_the_small_network(small_model_file, tmp_path, capsys):
+    out = tmp_path / "scan.h5"
+    argv = ["bethe-scan", "--U", "0.5:1:0.5", "--direction", "down", "--model", str(small_model_file)]
+    with pytest.warns(UserWarning):  # the tiny network is outside its domain / unconverged: warned, not hidden
+        status = main([*argv, "--max-iter", "2", "--n-iw", "20", "--out", str(out), "--no-progress"])
+    assert status in (0, EXIT_NOT_CONVERGED)
+    printed = capsys.readouterr().out
+    assert "scan down: 2 points" in printed
+    with HDFArchive(str(out), "r") as ar:
+        assert list(ar["scan"]["U"]) == [1.0, 0.5]
+        assert ar["point_000"]["config"]["start"] == "insulator"
+    assert out.with_suffix(".png").stat().st_size > 10_000
