@@ -1,16 +1,19 @@
 """The ``generate`` and ``merge`` subcommands of ``triqs-nnsolver``: training data files.
 
-``triqs-nnsolver generate --backend ed --n-samples N --out FILE [--seed S] [--families a,b] [--U-range a:b]
-[--eps-d-range=a:b] [--eps-d-absolute] [--alphas a,b,c] [--bath-sites N] [--model-config FILE]
-[--no-progress]`` writes samples ``0 .. N-1`` of the run with seed S on the model's grid; running the same
-command again resumes (ids already in the file are skipped). A range that starts with a minus sign needs
-the ``=`` form (``--eps-d-range=-1:1``), or argparse takes it for an option. Under ``mpiexec -n K`` every rank writes
-its own shard ``FILE.shard<r>of<K>.h5`` (samples ``i`` with ``i % K == r``; shards are kept, so a rerun
-resumes each of them) and rank 0 then merges the shards into FILE. ``triqs-nnsolver merge SHARD...
+``triqs-nnsolver generate --backend {ed,mps} --n-samples N --out FILE [--seed S] [--families a,b] [--U-range
+a:b] [--eps-d-range=a:b] [--eps-d-absolute] [--alphas a,b,c] [--bath-sites N] [--chi N] [--dt DT] [--t-max T]
+[--model-config FILE] [--no-progress]`` writes samples ``0 .. N-1`` of the run with seed S on the model's grid;
+running the same command again resumes (ids already in the file are skipped). A range that starts with a minus
+sign needs the ``=`` form (``--eps-d-range=-1:1``), or argparse takes it for an option. Under ``mpiexec -n K``
+every rank writes its own shard ``FILE.shard<r>of<K>.h5`` (samples ``i`` with ``i % K == r``; shards are kept,
+so a rerun resumes each of them) and rank 0 then merges the shards into FILE. ``triqs-nnsolver merge SHARD...
 --out FILE`` merges and checks files and prints the count and the content hash.
 
-Parsing and calling only (``triqs_nnsolver.data``). ED samples are small dense problems: run with
-``OPENBLAS_NUM_THREADS=1`` and use MPI ranks for parallelism.
+``--backend mps`` solves each sample by DMRG + TDVP (``triqs_nnsolver.mps``, block2, one thread per rank);
+``--chi``, ``--dt``, ``--t-max`` set its bond dimension and time grid, ``--bath-sites`` the chain sites per
+spin (default 5 for ``ed``, ``MPSSettings().n_bath`` for ``mps``). Parsing and calling only
+(``triqs_nnsolver.data``). Both backends run best with ``OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1`` and MPI
+ranks for parallelism.
 Layer: ``cli``. Registered by :func:`add_data_commands` on the subparsers of ``cli.main``.
 """
 
@@ -21,12 +24,22 @@ import json
 from pathlib import Path
 
 from .. import mpi
-from ..data import FAMILIES, EDSettings, dataset_hash, generate_ed_samples, merge_shards
+from ..data import (
+    FAMILIES,
+    EDSettings,
+    MPSDataSettings,
+    dataset_hash,
+    generate_ed_samples,
+    generate_mps_samples,
+    merge_shards,
+)
 from ..model import ModelConfig
+from ..mps import MPSSettings
 
 __all__ = ["DEFAULT_ALPHAS", "add_data_commands", "run_generate", "run_merge"]
 
 DEFAULT_ALPHAS = (0.1, 0.2, 0.4)  # radians; our choice, between the nearly real-axis and the cheap MPS runs
+_ED_BATH_SITES = 5  # default bath levels of the ed backend (odd: no zero mode at half filling)
 
 
 def _range(text: str) -> tuple[float, float]:
@@ -63,16 +76,32 @@ def run_generate(arguments: argparse.Namespace) -> int:
     model_config = ModelConfig()
     if arguments.model_config is not None:
         model_config = ModelConfig.from_json(Path(arguments.model_config).read_text())
-    settings = EDSettings(
-        families=arguments.families,
-        U_range=arguments.U_range,
-        eps_d_range=arguments.eps_d_range,
-        eps_d_reference="fermi_level" if arguments.eps_d_absolute else "half_filling",
-        n_bath=arguments.bath_sites,
-    )
+    common = {
+        "families": arguments.families,
+        "U_range": arguments.U_range,
+        "eps_d_range": arguments.eps_d_range,
+        "eps_d_reference": "fermi_level" if arguments.eps_d_absolute else "half_filling",
+    }
+    if arguments.backend == "ed":
+        mps_only = [
+            f"--{name.replace('_', '-')}" for name in ("chi", "dt", "t_max") if getattr(arguments, name) is not None
+        ]
+        if mps_only:
+            raise ValueError(f"{', '.join(mps_only)} apply to --backend mps only; got them with --backend ed")
+        n_bath = _ED_BATH_SITES if arguments.bath_sites is None else arguments.bath_sites
+        settings, generate = EDSettings(**common, n_bath=n_bath), generate_ed_samples
+    else:
+        mps_options = {
+            "chi": arguments.chi,
+            "dt": arguments.dt,
+            "t_max": arguments.t_max,
+            "n_bath": arguments.bath_sites,
+        }
+        mps_settings = MPSSettings(**{key: value for key, value in mps_options.items() if value is not None})
+        settings, generate = MPSDataSettings(**common, mps=mps_settings), generate_mps_samples
     rank, n_ranks = mpi.rank(), mpi.size()
     target = Path(arguments.out) if n_ranks == 1 else shard_path(arguments.out, rank, n_ranks)
-    written = generate_ed_samples(
+    written = generate(
         target, arguments.n_samples, arguments.seed, model_config.grid, arguments.alphas, settings,
         shard=(rank, n_ranks), progress=arguments.progress and mpi.is_master_node(),
     )  # fmt: skip
@@ -93,8 +122,8 @@ def run_merge(arguments: argparse.Namespace) -> int:
 
 def add_data_commands(subparsers) -> None:
     """Register ``generate`` and ``merge`` on the subparsers of the ``triqs-nnsolver`` parser."""
-    generate = subparsers.add_parser("generate", help="generate training data (exact diagonalization)")
-    generate.add_argument("--backend", choices=("ed",), required=True, help="solver that produces the samples")
+    generate = subparsers.add_parser("generate", help="generate training data (exact diagonalization or MPS)")
+    generate.add_argument("--backend", choices=("ed", "mps"), required=True, help="solver that produces the samples")
     generate.add_argument("--n-samples", type=int, required=True, help="samples 0 .. N-1 of the run")
     generate.add_argument("--out", required=True, help="data file (resumed if it exists)")
     generate.add_argument("--seed", type=int, default=0, help="run seed, 0 <= S < 2**31 (default 0)")
@@ -105,7 +134,12 @@ def add_data_commands(subparsers) -> None:
     )
     generate.add_argument("--eps-d-absolute", action="store_true", help="--eps-d-range gives eps_d itself")
     generate.add_argument("--alphas", type=_floats, default=DEFAULT_ALPHAS, help="radians, comma-separated")
-    generate.add_argument("--bath-sites", type=int, default=5, help="bath levels per sample (default 5, odd)")
+    generate.add_argument(
+        "--bath-sites", type=int, default=None, help="bath levels per spin (default: ed 5, mps MPSSettings().n_bath)"
+    )
+    generate.add_argument("--chi", type=int, default=None, help="mps: bond dimension (default MPSSettings().chi)")
+    generate.add_argument("--dt", type=float, default=None, help="mps: time step (default MPSSettings().dt)")
+    generate.add_argument("--t-max", type=float, default=None, help="mps: last contour time (default MPSSettings)")
     generate.add_argument("--model-config", default=None, help="ModelConfig JSON file giving the grid")
     generate.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
     generate.set_defaults(run=run_generate)

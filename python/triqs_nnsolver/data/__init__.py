@@ -6,17 +6,18 @@
 - :mod:`.merge`: :func:`merge_shards` (atomic), :func:`dataset_hash`;
 - :mod:`.splits`: deterministic train/validation/test split by sample id;
 - :mod:`.families`: random hybridization densities (model units, weight 1/4);
-- :mod:`.synthetic`: exact-diagonalization samples (:func:`generate_ed_samples`), resumable and shardable.
+- :mod:`.synthetic`: exact-diagonalization samples (:func:`generate_ed_samples`), resumable and shardable;
+- :mod:`.mps_source`: complex-time MPS samples (:func:`generate_mps_samples`, block2), same schema and ids.
 
 The torch ``Dataset`` lives in :mod:`triqs_nnsolver.data.torch_dataset`, which is *not* imported here:
-``import triqs_nnsolver.data`` needs numpy, scipy and h5py only, so data generation runs without torch.
-The MPS generator (``triqs_nnsolver.mps``) writes the same schema through :class:`DatasetWriter`.
+``import triqs_nnsolver.data`` needs numpy, scipy, h5py and block2 only, so data generation runs without torch.
 
 Layer: ``data`` (above ``gf``, ``h5``, ``bath``, ``reference``, ``spectral``, ``mps``; below ``model``).
 """
 
 from .families import FAMILIES, FAMILY_RANGES, FamilyDensity, sample_family
 from .merge import HASHED_FIELDS, dataset_hash, merge_shards
+from .mps_source import MPSDataSettings, draw_mps_problem, generate_mps_samples, mps_sample
 from .schema import FORMAT, SAMPLE_FIELDS, SCHEMA_VERSION, DatasetError, check_file
 from .splits import DEFAULT_FRACTIONS, SPLITS, assign_splits, split_mask, split_point
 from .store import DatasetWriter, read_dataset, read_datasets
@@ -50,4 +51,8 @@ __all__ = [
     "sample_seed",
     "ed_sample",
     "generate_ed_samples",
+    "MPSDataSettings",
+    "draw_mps_problem",
+    "mps_sample",
+    "generate_mps_samples",
 ]

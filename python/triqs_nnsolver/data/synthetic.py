@@ -50,13 +50,13 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from tqdm import tqdm
 
 from ..bath import StarBath, bin_edges, discretize_function
 from ..gf import poles_spectral
 from ..reference import MAX_BATH, solve_siam
 from ..spectral import dtilt_dalpha, tilt
 from .families import FAMILIES, FAMILY_RANGES, TOTAL_WEIGHT, FamilyDensity, sample_family
+from .sample_loop import append_missing, check_run
 from .store import DatasetWriter
 
 __all__ = ["EDSettings", "EDProblem", "sample_id", "sample_seed", "draw_ed_problem", "ed_sample", "generate_ed_samples"]
@@ -286,12 +286,7 @@ def generate_ed_samples(
             raise TypeError(f"pass either settings or options, not both; got options {sorted(options)}")
         settings = EDSettings(**options)
     settings = EDSettings() if settings is None else settings
-    rank, n_ranks = shard
-    if not (0 <= rank < n_ranks):
-        raise ValueError(f"shard must be (rank, n_ranks) with 0 <= rank < n_ranks; got shard = {shard!r}")
-    if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)) or n_samples < 0:
-        raise ValueError(f"n_samples must be an integer >= 0; got n_samples = {n_samples!r}")
-    sample_id(seed, max(n_samples - 1, 0))  # validates seed and the index range before any work
+    check_run(n_samples, seed, shard, sample_id)
     if isinstance(out, DatasetWriter):
         writer, owned = out, False
         if not (
@@ -305,13 +300,16 @@ def generate_ed_samples(
         provenance = {"generator": "ed", "settings": settings.to_dict(), "seed": int(seed)}
         writer, owned = DatasetWriter(os.fspath(out), grid, alphas, settings.n_bath, provenance), True
     try:
-        done = writer.existing_ids()
-        todo = [i for i in range(rank, n_samples, n_ranks) if sample_id(seed, i) not in done]
-        for index in tqdm(
-            todo, disable=not progress, desc=f"ed samples -> {os.path.basename(writer.path)}", unit="sample"
-        ):
-            writer.append(ed_sample(seed, index, writer.grid, writer.alphas, settings))
+        return append_missing(
+            writer,
+            n_samples,
+            seed,
+            shard,
+            sample_id,
+            lambda index: ed_sample(seed, index, writer.grid, writer.alphas, settings),
+            progress,
+            "ed",
+        )
     finally:
         if owned:
             writer.close()
-    return len(todo)

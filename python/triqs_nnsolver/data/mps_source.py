@@ -1,0 +1,187 @@
+"""MPS training samples: discretized hybridization families solved by complex-time DMRG + TDVP (block2).
+
+The ``mps`` backend of the data generator (issue 4). Sample ``index`` of a run with seed ``seed`` draws its
+problem exactly as the ``ed`` backend (:mod:`.synthetic`, steps 1-2 and 4: family, U, eps_d, bin
+discretization into ``n_bath`` star levels with ``sum_k V_k^2 = 1/4``, Lorentzian-broadened ``rho_Delta`` and
+``re_Delta`` of the solved levels), from the same per-sample stream ``default_rng(sample_seed(seed, index))``,
+and with the same ids, so ``ed`` and ``mps`` files of one seed hold the same problems wherever both can
+solve them. Then:
+
+3. the star is mapped to its Lanczos chain and solved by :func:`triqs_nnsolver.mps.solve_complex_time` for all
+   alphas of the file at once (one ground state); ``A~_alpha`` and ``dA~_alpha/dalpha`` on the grid come from
+   the Filon transform of ``spectral.window`` with the window of :class:`MPSDataSettings` (default none);
+5. ``A_real`` is a NaN row (an MPS run has no real-axis reference) and ``truncation_error`` is the run's largest
+   discarded weight. The remaining diagnostics (max bond dimension, E0 and its variance) are logged at INFO
+   level; the schema has no field for them.
+
+Settings, seed and ids are stored as for :mod:`.synthetic` (``provenance`` of the file, ``seed`` per sample).
+Resuming, sharding and atomic sample writes are :class:`.store.DatasetWriter`'s; ids, seeds and the problem
+draw reuse :mod:`.synthetic` (``sample_id``, ``sample_seed``, ``EDProblem``, the same family and binning code).
+
+What is not here: MPI (the caller passes its shard). Layer: ``data``; imports ``bath``, ``spectral``, ``mps``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..bath import StarBath, bin_edges, discretize_function
+from ..mps import MPSSettings, solve_complex_time
+from .families import FAMILIES, FAMILY_RANGES, TOTAL_WEIGHT, sample_family
+from .sample_loop import append_missing, check_run
+from .store import DatasetWriter
+from .synthetic import EDProblem, sample_id, sample_seed
+
+__all__ = ["MPSDataSettings", "draw_mps_problem", "mps_sample", "generate_mps_samples"]
+
+logger = logging.getLogger(__name__)
+
+_EPS_D_REFERENCES = ("half_filling", "fermi_level")
+_SAMPLES_PER_BIN = 256  # density samples per bin in the bin integration (as synthetic.py)
+_WINDOWS = ("none", "tukey", "gaussian")
+
+
+@dataclass(frozen=True)
+class MPSDataSettings:
+    """Options of the MPS source; stored with the MPS settings in each file's provenance."""
+
+    families: tuple[str, ...] = FAMILIES  # hybridization families drawn from, uniformly (data.families)
+    U_range: tuple[float, float] = (0.0, 4.0)  # U uniform in [a, b], model energy unit, a >= 0
+    eps_d_range: tuple[float, float] = (-1.0, 1.0)  # x uniform in [a, b]; eps_d = -U/2 + x (or x), energy unit
+    eps_d_reference: str = "half_filling"  # 'half_filling': eps_d = -U/2 + x; 'fermi_level': eps_d = x
+    binning: str = "linear"  # bin layout of bath.bin_edges: 'linear' or 'log'
+    Lambda: float = 2.0  # edge ratio of the 'log' binning (dimensionless, > 1)
+    window: str = "none"  # time window of the Fourier step (spectral.time_window)
+    mps: MPSSettings = dataclasses.field(default_factory=MPSSettings)  # bond dimension, dt, t_max, n_bath, ...
+
+    def __post_init__(self):
+        unknown = sorted(set(self.families) - set(FAMILIES))
+        if not self.families or unknown:
+            raise ValueError(f"families must be a non-empty subset of {FAMILIES}; got unknown {unknown}")
+        for name in ("U_range", "eps_d_range"):
+            low, high = getattr(self, name)
+            if not (np.isfinite(low) and np.isfinite(high) and low <= high):
+                raise ValueError(f"{name} must be two finite numbers a <= b; got {name} = {getattr(self, name)!r}")
+            object.__setattr__(self, name, (float(low), float(high)))
+        if self.U_range[0] < 0:
+            raise ValueError(f"U_range must not go below 0 (repulsive U); got U_range = {self.U_range}")
+        if self.eps_d_reference not in _EPS_D_REFERENCES:
+            raise ValueError(f"eps_d_reference must be one of {_EPS_D_REFERENCES}; got {self.eps_d_reference!r}")
+        if self.window not in _WINDOWS:
+            raise ValueError(f"window must be one of {_WINDOWS}; got window = {self.window!r}")
+        if not isinstance(self.mps, MPSSettings):
+            raise TypeError(f"mps must be an MPSSettings; got {type(self.mps).__name__}")
+        bin_edges(-1.0, 1.0, self.mps.n_bath, self.binning, self.Lambda)  # raises for an invalid binning
+        object.__setattr__(self, "families", tuple(self.families))
+
+    @property
+    def n_bath(self) -> int:
+        """Bins (bath levels at most) per sample: ``mps.n_bath``."""
+        return self.mps.n_bath
+
+    def to_dict(self) -> dict:
+        """JSON-ready options with the family ranges and the MPS settings (the file's provenance)."""
+        values = {field.name: getattr(self, field.name) for field in dataclasses.fields(self) if field.name != "mps"}
+        values["families"] = list(self.families)
+        values["family_ranges"] = {name: FAMILY_RANGES[name] for name in self.families}
+        return {"backend": "mps", **values, "mps": self.mps.to_dict()}
+
+
+def draw_mps_problem(seed: int, index: int, settings: MPSDataSettings) -> EDProblem:
+    """Draw the problem of sample ``index``: the same stream and steps as ``synthetic.draw_ed_problem``.
+
+    Raises
+    ------
+    ValueError
+        For a seed or index out of range.
+    """
+    sample_id(seed, index)
+    rng = np.random.default_rng(sample_seed(seed, index))
+    density = sample_family(settings.families[rng.integers(len(settings.families))], rng)
+    U = float(rng.uniform(*settings.U_range))
+    offset = float(rng.uniform(*settings.eps_d_range))
+    eps_d = offset - U / 2 if settings.eps_d_reference == "half_filling" else offset
+    n_bath = settings.n_bath
+    bath = discretize_function(density, *density.support, n_bath, settings.binning, settings.Lambda, _SAMPLES_PER_BIN)
+    bath = StarBath(bath.eps, bath.V * np.sqrt(TOTAL_WEIGHT / bath.total_weight))  # undo the sampling error
+    edges = bin_edges(*density.support, n_bath, settings.binning, settings.Lambda)
+    k = np.clip(np.searchsorted(edges, bath.eps, side="right") - 1, 0, n_bath - 1)  # bin of each level
+    return EDProblem(density, U, eps_d, bath, 0.5 * np.diff(edges)[k])
+
+
+def mps_sample(seed: int, index: int, grid, alphas, settings: MPSDataSettings | None = None) -> dict:
+    """One MPS sample, as a dict of the fields of ``data.schema.SAMPLE_FIELDS`` (module docstring).
+
+    Parameters
+    ----------
+    seed, index : int
+        Run seed (0 <= seed < 2**31) and sample index (>= 0).
+    grid : array_like, shape (n_w,)
+        Real frequencies (model energy unit), none exactly 0.
+    alphas : array_like, shape (n_alpha,)
+        Complex-time angles (radians) in (0, pi/2).
+    settings : MPSDataSettings, optional
+
+    Returns
+    -------
+    dict
+        As ``synthetic.ed_sample``; ``A_real`` is NaN, ``truncation_error`` the largest discarded weight.
+    """
+    settings = MPSDataSettings() if settings is None else settings
+    grid = np.asarray(grid, dtype=np.float64)
+    start = time.perf_counter()
+    problem = draw_mps_problem(seed, index, settings)
+    result = solve_complex_time(problem.bath, problem.U, problem.eps_d, alphas, settings.mps)
+    A_tilde = result.A_tilde(grid, settings.window).T  # (n_alpha, n_w)
+    dA_tilde = result.dA_tilde_dalpha(grid, settings.window).T
+    logger.info("sample %d: %s", sample_id(seed, index), result.report)
+    Delta = problem.hybridization(grid)
+    return {
+        "sample_id": sample_id(seed, index),
+        "U": problem.U,
+        "eps_d": problem.eps_d,
+        "rho_Delta": -Delta.imag / np.pi,
+        "re_Delta": Delta.real,
+        "bath_eps": problem.bath.eps,
+        "bath_V": problem.bath.V,
+        "A_tilde": A_tilde,
+        "dA_tilde_dalpha": dA_tilde,
+        "A_real": np.full(grid.size, np.nan),
+        "wall_time": time.perf_counter() - start,
+        "truncation_error": result.report.discarded_weight,
+        "seed": sample_seed(seed, index),
+    }
+
+
+def generate_mps_samples(
+    out,
+    n_samples: int,
+    seed: int,
+    grid,
+    alphas,
+    settings: MPSDataSettings | None = None,
+    *,
+    shard: tuple[int, int] = (0, 1),
+    progress: bool = True,
+) -> int:
+    """Generate MPS samples ``0 .. n_samples - 1`` into a data file, resuming where a file stops.
+
+    Arguments, return value and errors as ``synthetic.generate_ed_samples`` (``out`` is a path here), with
+    :class:`MPSDataSettings` for the settings. Each sample is appended atomically by ``DatasetWriter``: a run
+    killed at any moment and started again with the same command continues with the first missing id.
+    """
+    settings = MPSDataSettings() if settings is None else settings
+    check_run(n_samples, seed, shard, sample_id)
+    provenance = {"generator": "mps", "settings": settings.to_dict(), "seed": int(seed)}
+    with DatasetWriter(os.fspath(out), grid, alphas, settings.n_bath, provenance) as writer:
+
+        def make_sample(index: int) -> dict:
+            return mps_sample(seed, index, writer.grid, writer.alphas, settings)
+
+        return append_missing(writer, n_samples, seed, shard, sample_id, make_sample, progress, "mps")

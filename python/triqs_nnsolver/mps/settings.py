@@ -1,0 +1,113 @@
+"""Numerical settings of an MPS complex-time run, validated in one place.
+
+:class:`MPSSettings` holds everything that controls accuracy and cost of
+:func:`~triqs_nnsolver.mps.solver.solve_complex_time`: bond dimension, SVD cutoff, time step, final contour
+time, TDVP variant, bath size, scratch directory and threads. Energies in the problem's energy unit, times
+(contour parameter t of ``z = t exp(-i alpha)``) in the inverse energy unit (hbar = 1).
+
+What is not here: the physics input (bath, U, eps_d, alpha), which the solver takes as arguments.
+Layer: ``mps`` (layer 2); standard library and numpy only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tempfile
+from dataclasses import dataclass
+from numbers import Integral, Real
+
+__all__ = ["ALGORITHMS", "MPSSettings", "default_scratch_dir"]
+
+ALGORITHMS = ("tdvp2",)
+"""``'tdvp2'``: two-site TDVP at every step (bond dimension adapts up to ``chi``). One-site TDVP after a
+two-site start was tried and ran more than 5 times slower on a 9-site chain; it is not offered."""
+
+
+_EXECUTION_FIELDS = ("scratch_dir", "n_threads", "stack_mem_mib")
+
+
+def default_scratch_dir() -> str:
+    """``/dev/shm`` where it exists (tmpfs: block2 writes every MPS to disk), else the system temp dir."""
+    return "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else tempfile.gettempdir()
+
+
+def _positive_int(name: str, value, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}; got {name} = {value!r}")
+    return int(value)
+
+
+def _positive_real(name: str, value, allow_zero: bool = False) -> float:
+    ok = isinstance(value, Real) and not isinstance(value, bool) and value == value and value != float("inf")
+    if not ok or value < 0 or (value == 0 and not allow_zero):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{name} must be a finite real number {bound}; got {name} = {value!r}")
+    return float(value)
+
+
+@dataclass(frozen=True)
+class MPSSettings:
+    """Options of one complex-time MPS run (block2 DMRG + TDVP); stored with every MPS data sample.
+
+    Raises
+    ------
+    ValueError
+        For an out-of-range value; the message names the field, the expectation and the value.
+    TypeError
+        For an unknown field (from the dataclass constructor).
+    """
+
+    chi: int = 64  # largest bond dimension of ground state and evolved states (>= 4)
+    svd_cutoff: float = 1e-10  # singular values (squared weights) below this are dropped (dimensionless, >= 0)
+    dt: float = 0.2  # step of the contour parameter t (inverse energy unit); doc/mps.md cost study
+    t_max: float = 20.0  # last contour time; a multiple of dt (inverse energy unit)
+    algorithm: str = "tdvp2"  # one of ALGORITHMS
+    n_bath: int = 9  # chain sites per spin; a star with more levels is reduced to its n_bath-site Lanczos chain
+    initial_substeps: int = 4  # the first time step is split into this many equal TDVP steps (enrichment)
+    dmrg_sweeps: int = 24  # most DMRG sweeps per particle-number sector
+    dmrg_tol: float = 1e-11  # DMRG stops when the energy changes less than this between sweeps (energy unit)
+    check_sectors: bool = True  # also try N -+ 1 around the mean-field guess and keep the lowest energy
+    krylov_tol: float = 1e-12  # convergence threshold of block2's Krylov exponential (squared residual)
+    scratch_dir: str = dataclasses.field(default_factory=default_scratch_dir)  # parent of the per-run scratch
+    n_threads: int = 1  # block2 threads (use MPI ranks for parallel runs)
+    stack_mem_mib: int = 1024  # block2 stack memory for renormalized operators (MiB)
+
+    def __post_init__(self):
+        _positive_int("chi", self.chi, minimum=4)
+        _positive_real("svd_cutoff", self.svd_cutoff, allow_zero=True)
+        dt = _positive_real("dt", self.dt)
+        t_max = _positive_real("t_max", self.t_max)
+        n_steps = round(t_max / dt)
+        if n_steps < 3 or abs(n_steps * dt - t_max) > 1e-9 * t_max:
+            raise ValueError(
+                f"t_max must be a multiple of dt with at least 3 steps; got t_max = {t_max!r}, dt = {dt!r} "
+                f"(t_max / dt = {t_max / dt!r})"
+            )
+        if self.algorithm not in ALGORITHMS:
+            raise ValueError(f"algorithm must be one of {ALGORITHMS}; got algorithm = {self.algorithm!r}")
+        _positive_int("n_bath", self.n_bath)
+        _positive_int("initial_substeps", self.initial_substeps)
+        _positive_int("dmrg_sweeps", self.dmrg_sweeps, minimum=2)
+        _positive_real("dmrg_tol", self.dmrg_tol)
+        _positive_real("krylov_tol", self.krylov_tol)
+        if not isinstance(self.check_sectors, bool):
+            raise ValueError(f"check_sectors must be a bool; got check_sectors = {self.check_sectors!r}")
+        if not (isinstance(self.scratch_dir, (str, os.PathLike)) and os.path.isdir(self.scratch_dir)):
+            raise ValueError(f"scratch_dir must be an existing directory; got scratch_dir = {self.scratch_dir!r}")
+        object.__setattr__(self, "scratch_dir", os.fspath(self.scratch_dir))
+        _positive_int("n_threads", self.n_threads)
+        _positive_int("stack_mem_mib", self.stack_mem_mib, minimum=16)
+
+    @property
+    def n_steps(self) -> int:
+        """Number of time steps ``t_max / dt``."""
+        return round(self.t_max / self.dt)
+
+    def to_dict(self) -> dict:
+        """JSON-ready values of the fields that decide the result; ``scratch_dir``, ``n_threads`` and
+        ``stack_mem_mib`` say where and how fast it ran, not what it computed, so a run may resume elsewhere."""
+        values = dataclasses.asdict(self)
+        for name in _EXECUTION_FIELDS:
+            values.pop(name)
+        return values
