@@ -11,9 +11,24 @@ Each point solves the half-filled SIAM (eps_d = -U/2) on the uniform chain of th
 - wall time, peak memory of the process (each point runs in a fresh process), largest bond dimension,
   discarded weight, and samples per core-hour (3600 / wall time per alpha).
 
+Points with a resolution ``sigma_w`` (names ``res-...``) solve the bath the data generator builds for the
+semicircle (``bath.discretize_function``, linear bins, L levels) with the Gaussian window
+``exp(-(sigma_w t)^2 / 2)`` to ``t_max = spectral.gaussian_window_t_max(sigma_w, dt)``, and print instead
+
+- ``dA_win``/``ddA_win``: MPS against the exact G of the same bath through the same window (the MPS error);
+- ``dA_res``/``ddA_res``: against ``tilt(poles, sigma_w=...)`` of the same bath (adds the window truncation);
+- ``dA_cont``/``ddA_cont``: against the continuous semicircle at the same resolution (adds the bath
+  discretization: the error a training sample carries with respect to the Bethe problem).
+
+``--study`` prints the U = 0 part of this without MPS (the exact free-fermion G, identical to the MPS G to
+1e-5): the error against the continuum versus bath representation (the uniform chain, linear and
+logarithmic star), number of levels and sigma_w, at alphas 0.1, 0.2, 0.4, 0.6; ``trunc`` is the window
+truncation and Filon error alone (time route against ``tilt(poles, sigma_w)`` of the same bath).
+
 BLAS and block2 run on one thread. Not a test: nothing asserts. Usage:
 
     python bench/bench_mps.py [--points NAME ...]     (names: see POINTS; default all)
+    python bench/bench_mps.py --study                 (free-fermion study, about 1 CPU minute)
 """
 
 import os
@@ -28,6 +43,8 @@ import resource  # noqa: E402
 import numpy as np  # noqa: E402
 
 W = np.linspace(-3.0, 3.0, 121) + 0.0125  # output grid, no point at w = 0
+STUDY_ALPHAS = (0.1, 0.2, 0.4, 0.6)
+STUDY_DT = 0.2
 
 # name: (L, U, alphas, settings overrides)
 POINTS = {
@@ -40,7 +57,87 @@ POINTS = {
     "u2-L5-chi64": (5, 2.0, (0.3,), {"chi": 64}),
     "u2-L9-chi64": (9, 2.0, (0.3,), {"chi": 64}),
     "u4-L9-chi64": (9, 4.0, (0.3,), {"chi": 64}),
+    # resolution points: (L, U, alphas, MPSSettings overrides, sigma_w); linear star of L levels
+    "res-u0-L19-s0.2": (19, 0.0, (0.1, 0.2, 0.4), {}, 0.2),
+    "res-u0-L29-s0.2": (29, 0.0, (0.1, 0.2, 0.4), {}, 0.2),
+    "res-u2-L29-s0.2": (29, 2.0, (0.2,), {}, 0.2),
+    "res-u0-L39-s0.2": (39, 0.0, (0.2,), {}, 0.2),  # fails: G = 0 (bond dimension 1 after d+), doc/mps.md
 }
+
+
+def fine_grid():
+    """|w| <= 3 every 0.005 (no point at 0) joined with the model grid: where the study takes its maxima."""
+    from triqs_nnsolver.model import ModelConfig
+
+    return np.union1d(np.linspace(-3.0, 3.0, 1201) + 0.0025, ModelConfig().grid)
+
+
+def semicircle_quadrature(n_nodes=400):
+    """The continuous semicircle (D = 1) as a PoleSum: Gauss-Legendre in theta on each side of 0, w = sin(theta).
+
+    ``A(w) dw = (2/pi) cos(theta)^2 dtheta`` is smooth in theta on [-pi/2, 0] and [0, pi/2]; with 400 nodes a
+    side the broadened tilt (sigma_w >= 0.05) agrees with 800 nodes to 1e-13.
+    """
+    from triqs_nnsolver.gf import PoleSum
+
+    x, weights = np.polynomial.legendre.leggauss(n_nodes)
+    theta = np.concatenate([(x - 1) * np.pi / 4, (x + 1) * np.pi / 4])
+    weights = np.concatenate([weights, weights]) * np.pi / 4
+    return PoleSum(np.sin(theta), (2 / np.pi) * np.cos(theta) ** 2 * weights)
+
+
+def semicircle_bath(kind, n_levels, Lambda=2.0):
+    """U = 0 Bethe bath (rho_Delta = semicircle / 4): the uniform chain or a linear / log star of n_levels."""
+    from triqs_nnsolver.bath import discretize_function, semicircle_chain
+    from triqs_nnsolver.gf import semicircle_dos
+
+    if kind == "chain":
+        return semicircle_chain(1.0, n_levels)
+    return discretize_function(lambda w: 0.25 * semicircle_dos(w, 1.0), -1.0, 1.0, n_levels, kind, Lambda, 256)
+
+
+def resolved_errors(t, greater, lesser, poles, alpha, sigma_w, w, continuum=None):
+    """Errors of the windowed A~ and dA~ from ``(G, dG)`` samples against the exact broadened tilt of ``poles``
+    and, if given, of ``continuum``: dict of max-abs values over ``w``."""
+    from triqs_nnsolver.spectral import dtilt_dalpha, dtilted_spectral_from_time, tilt, tilted_spectral_from_time
+
+    A = tilted_spectral_from_time(t, greater[0], lesser[0], w, "gaussian", sigma_w=sigma_w)
+    dA = dtilted_spectral_from_time(t, greater[1], lesser[1], w, "gaussian", sigma_w=sigma_w)
+    errors = {
+        "dA_res": np.abs(A - tilt(poles, w, alpha, sigma_w=sigma_w)).max(),
+        "ddA_res": np.abs(dA - dtilt_dalpha(poles, w, alpha, sigma_w=sigma_w)).max(),
+    }
+    if continuum is not None:
+        errors["dA_cont"] = np.abs(A - tilt(continuum, w, alpha, sigma_w=sigma_w)).max()
+        errors["ddA_cont"] = np.abs(dA - dtilt_dalpha(continuum, w, alpha, sigma_w=sigma_w)).max()
+    return errors
+
+
+def study():
+    """Free-fermion study: continuum error versus bath representation, size and sigma_w (module docstring)."""
+    from triqs_nnsolver.reference import free_impurity_greater, free_impurity_lesser, free_impurity_poles
+    from triqs_nnsolver.spectral import gaussian_window_t_max
+
+    w, continuum = fine_grid(), semicircle_quadrature()
+    alphas = "/".join(str(a) for a in STUDY_ALPHAS)
+    print(f"max over {w.size} frequencies (|w| <= 3 and the model grid); values at alpha = {alphas}; dt = {STUDY_DT}")
+    print(f"{'bath':6s} {'L':>3s} {'sigma_w':>7s} {'t_max':>6s}  {'dA_cont':31s}  {'ddA_cont':31s}  trunc (A~/dA~)")
+    for kind in ("chain", "linear", "log"):
+        for n_levels in (9, 19, 29, 39):
+            bath = semicircle_bath(kind, n_levels)
+            poles = free_impurity_poles(bath, 0.0)
+            for sigma_w in (0.05, 0.1, 0.2):
+                t_max = gaussian_window_t_max(sigma_w, dt=STUDY_DT)
+                t = STUDY_DT * np.arange(round(t_max / STUDY_DT) + 1)
+                rows = []
+                for alpha in STUDY_ALPHAS:
+                    greater = free_impurity_greater(bath, 0.0, t, alpha)
+                    lesser = free_impurity_lesser(bath, 0.0, t, alpha)
+                    rows.append(resolved_errors(t, greater, lesser, poles, alpha, sigma_w, w, continuum))
+                A_cont = _fmt([row["dA_cont"] for row in rows])
+                dA_cont = _fmt([row["ddA_cont"] for row in rows])
+                trunc = f"{max(row['dA_res'] for row in rows):.1e}/{max(row['ddA_res'] for row in rows):.1e}"
+                print(f"{kind:6s} {n_levels:3d} {sigma_w:7.2f} {t_max:6.1f}  {A_cont:31s}  {dA_cont:31s}  {trunc}")
 
 
 def _reference(L, U, alphas, t):
@@ -64,11 +161,44 @@ def _reference(L, U, alphas, t):
     return None
 
 
+def run_resolution_point(name, queue):
+    """A ``res-...`` point: linear star, Gaussian window, errors against the same bath and the continuum."""
+    from triqs_nnsolver.mps import MPSSettings, solve_complex_time
+    from triqs_nnsolver.reference import free_impurity_greater, free_impurity_lesser, free_impurity_poles
+    from triqs_nnsolver.spectral import gaussian_window_t_max, tilted_spectral_from_time
+
+    L, U, alphas, overrides, sigma_w = POINTS[name]
+    dt = overrides.get("dt", MPSSettings().dt)
+    settings = MPSSettings(n_bath=L, t_max=gaussian_window_t_max(sigma_w, dt=dt), **overrides)
+    bath = semicircle_bath("linear", L)
+    result = solve_complex_time(bath, U, -U / 2, alphas, settings)
+    row = {"name": name, "wall": result.report.wall_time, "chi_max": result.report.max_bond_dim,
+           "dw": result.report.discarded_weight, "n_alpha": len(alphas), "t_max": settings.t_max}  # fmt: skip
+    if U == 0:
+        w, continuum, poles = fine_grid(), semicircle_quadrature(), free_impurity_poles(bath, 0.0)
+        columns = {key: [] for key in ("dA_win", "dA_res", "ddA_res", "dA_cont", "ddA_cont")}
+        for j, alpha in enumerate(alphas):
+            greater = (result.G_greater[:, j], result.dG_greater_dalpha[:, j])
+            lesser = (result.G_lesser[:, j], result.dG_lesser_dalpha[:, j])
+            exact_greater = free_impurity_greater(bath, 0.0, result.t, alpha)[0]
+            exact_lesser = free_impurity_lesser(bath, 0.0, result.t, alpha)[0]
+            exact = tilted_spectral_from_time(result.t, exact_greater, exact_lesser, w, "gaussian", sigma_w=sigma_w)
+            columns["dA_win"].append(np.abs(result.A_tilde(w, "gaussian", sigma_w=sigma_w)[:, j] - exact).max())
+            for key, value in resolved_errors(result.t, greater, lesser, poles, alpha, sigma_w, w, continuum).items():
+                columns[key].append(value)
+        row.update(columns)
+    row["rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    queue.put(row)
+
+
 def run_point(name, queue):
     from triqs_nnsolver.bath import semicircle_chain
     from triqs_nnsolver.mps import MPSSettings, solve_complex_time
     from triqs_nnsolver.spectral import tilt, tilted_spectral_from_time
 
+    if len(POINTS[name]) == 5:
+        run_resolution_point(name, queue)
+        return
     L, U, alphas, overrides = POINTS[name]
     settings = MPSSettings(n_bath=L, **overrides)
     result = solve_complex_time(semicircle_chain(1.0, L), U, -U / 2, alphas, settings)
@@ -100,7 +230,11 @@ def _fmt(values):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--points", nargs="+", default=list(POINTS), choices=list(POINTS))
+    parser.add_argument("--study", action="store_true", help="free-fermion resolution study only (no MPS)")
     arguments = parser.parse_args()
+    if arguments.study:
+        study()
+        return
     context = multiprocessing.get_context("spawn")
     print(f"{'point':22s} {'wall_s':>7s} {'per_h':>6s} {'rss_MiB':>7s} {'chi':>4s} {'dw':>8s} {'dG':>9s} "
           f"{'dA_win':>9s} {'dA_tilt':>9s}", flush=True)  # fmt: skip
@@ -112,6 +246,11 @@ def main():
         process.join()
         per_hour = 3600 / (row["wall"] / row["n_alpha"])
         cost = f"{row['wall']:7.1f} {per_hour:6.0f} {row['rss_mib']:7.0f} {row['chi_max']:4d} {row['dw']:8.1e}"
+        if "t_max" in row:  # a resolution point
+            errors = " ".join(f"{key}={_fmt(row.get(key))}" for key in
+                              ("dA_win", "dA_res", "ddA_res", "dA_cont", "ddA_cont"))  # fmt: skip
+            print(f"{name:22s} {cost} t_max={row['t_max']} {errors}", flush=True)
+            continue
         errors = f"{_fmt(row.get('dG')):>9s} {_fmt(row.get('dA_win')):>9s} {_fmt(row.get('dA_tilt')):>9s}"
         print(f"{name:22s} {cost} {errors}", flush=True)
 

@@ -1,17 +1,21 @@
 """The ``generate`` and ``merge`` subcommands of ``triqs-nnsolver``: training data files.
 
-``triqs-nnsolver generate --backend {ed,mps} --n-samples N --out FILE [--seed S] [--families a,b] [--U-range
-a:b] [--eps-d-range=a:b] [--eps-d-absolute] [--alphas a,b,c] [--bath-sites N] [--chi N] [--dt DT] [--t-max T]
-[--model-config FILE] [--no-progress]`` writes samples ``0 .. N-1`` of the run with seed S on the model's grid;
-running the same command again resumes (ids already in the file are skipped). A range that starts with a minus
-sign needs the ``=`` form (``--eps-d-range=-1:1``), or argparse takes it for an option. Under ``mpiexec -n K``
-every rank writes its own shard ``FILE.shard<r>of<K>.h5`` (samples ``i`` with ``i % K == r``; shards are kept,
-so a rerun resumes each of them) and rank 0 then merges the shards into FILE. ``triqs-nnsolver merge SHARD...
---out FILE`` merges and checks files and prints the count and the content hash.
+``triqs-nnsolver generate --backend {ed,mps} --n-samples N --out FILE [--seed S] [--families a,b] [--U-range a:b]
+[--eps-d-range=a:b] [--eps-d-absolute] [--alphas a,b,c] [--bath-sites N] [--sigma-w S] [--chi N] [--dt DT] [--t-max T]
+[--model-config FILE] [--no-progress]`` writes samples ``0 .. N-1`` of the run with seed S on the model's grid; running
+the same command again resumes (ids already in the file are skipped). A range that starts with a minus sign needs the
+``=`` form (``--eps-d-range=-1:1``), or argparse takes it for an option. Under ``mpiexec -n K`` every rank writes its
+own shard ``FILE.shard<r>of<K>.h5`` (samples ``i`` with ``i % K == r``; shards are kept, so a rerun resumes each of
+them) and rank 0 then merges the shards into FILE. ``triqs-nnsolver merge SHARD... --out FILE`` merges and checks files
+and prints the count and the content hash.
 
 ``--backend mps`` solves each sample by DMRG + TDVP (``triqs_nnsolver.mps``, block2, one thread per rank);
 ``--chi``, ``--dt``, ``--t-max`` set its bond dimension and time grid, ``--bath-sites`` the chain sites per
-spin (default 5 for ``ed``, ``MPSSettings().n_bath`` for ``mps``). Parsing and calling only
+spin (default 5 for ``ed``, ``MPSSettings().n_bath`` for ``mps``). ``--sigma-w S`` sets the frequency
+resolution of the targets (``A~`` and ``dA~/dalpha`` convolved with a Gaussian of deviation S; 0: none):
+``ed`` default none (exact tilt), ``mps`` default ``MPSDataSettings().sigma_w`` with the Gaussian time window;
+for ``mps`` the window and t_max go together (``t_max >= 4.29 / S``, ``spectral.gaussian_window_t_max``): S
+alone sets t_max, ``--t-max`` alone sets S = 4.29 / t_max, both are checked. Parsing and calling only
 (``triqs_nnsolver.data``). Both backends run best with ``OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1`` and MPI
 ranks for parallelism.
 Layer: ``cli``. Registered by :func:`add_data_commands` on the subparsers of ``cli.main``.
@@ -35,6 +39,7 @@ from ..data import (
 )
 from ..model import ModelConfig
 from ..mps import MPSSettings
+from ..spectral import gaussian_window_sigma_w, gaussian_window_t_max
 
 __all__ = ["DEFAULT_ALPHAS", "add_data_commands", "run_generate", "run_merge"]
 
@@ -89,16 +94,22 @@ def run_generate(arguments: argparse.Namespace) -> int:
         if mps_only:
             raise ValueError(f"{', '.join(mps_only)} apply to --backend mps only; got them with --backend ed")
         n_bath = _ED_BATH_SITES if arguments.bath_sites is None else arguments.bath_sites
-        settings, generate = EDSettings(**common, n_bath=n_bath), generate_ed_samples
+        sigma_w = arguments.sigma_w or None  # 0 or absent: the exact tilt
+        settings, generate = EDSettings(**common, n_bath=n_bath, sigma_w=sigma_w), generate_ed_samples
     else:
-        mps_options = {
-            "chi": arguments.chi,
-            "dt": arguments.dt,
-            "t_max": arguments.t_max,
-            "n_bath": arguments.bath_sites,
-        }
+        window = {}
+        t_max = arguments.t_max
+        if arguments.sigma_w == 0:
+            window = {"window": "none", "sigma_w": None}
+        elif arguments.sigma_w is not None:
+            window = {"sigma_w": arguments.sigma_w}
+            if t_max is None:
+                t_max = gaussian_window_t_max(arguments.sigma_w, dt=arguments.dt or MPSSettings().dt)
+        elif t_max is not None:
+            window = {"sigma_w": gaussian_window_sigma_w(t_max)}  # the finest resolution t_max supports
+        mps_options = {"chi": arguments.chi, "dt": arguments.dt, "t_max": t_max, "n_bath": arguments.bath_sites}
         mps_settings = MPSSettings(**{key: value for key, value in mps_options.items() if value is not None})
-        settings, generate = MPSDataSettings(**common, mps=mps_settings), generate_mps_samples
+        settings, generate = MPSDataSettings(**common, **window, mps=mps_settings), generate_mps_samples
     rank, n_ranks = mpi.rank(), mpi.size()
     target = Path(arguments.out) if n_ranks == 1 else shard_path(arguments.out, rank, n_ranks)
     written = generate(
@@ -136,6 +147,12 @@ def add_data_commands(subparsers) -> None:
     generate.add_argument("--alphas", type=_floats, default=DEFAULT_ALPHAS, help="radians, comma-separated")
     generate.add_argument(
         "--bath-sites", type=int, default=None, help="bath levels per spin (default: ed 5, mps MPSSettings().n_bath)"
+    )
+    generate.add_argument(
+        "--sigma-w",
+        type=float,
+        default=None,
+        help="frequency resolution of the targets, Gaussian deviation (0: none; default: ed none, mps 0.2)",
     )
     generate.add_argument("--chi", type=int, default=None, help="mps: bond dimension (default MPSSettings().chi)")
     generate.add_argument("--dt", type=float, default=None, help="mps: time step (default MPSSettings().dt)")

@@ -9,7 +9,11 @@ solve them. Then:
 
 3. the star is mapped to its Lanczos chain and solved by :func:`triqs_nnsolver.mps.solve_complex_time` for all
    alphas of the file at once (one ground state); ``A~_alpha`` and ``dA~_alpha/dalpha`` on the grid come from
-   the Filon transform of ``spectral.window`` with the window of :class:`MPSDataSettings` (default none);
+   the Filon transform of ``spectral.window`` with the window of :class:`MPSDataSettings`: by default the
+   Gaussian ``exp(-(sigma_w t)^2 / 2)``, ``sigma_w = 0.2``, so a sample is the tilted spectrum convolved with a
+   normalized Gaussian of standard deviation ``sigma_w`` in frequency, the same quantity as an ``ed`` sample
+   with ``EDSettings(sigma_w=...)`` (``doc/mps.md``: a finite bath's low-energy poles decay too slowly
+   for an unwindowed transform at small alpha);
 5. ``A_real`` is a NaN row (an MPS run has no real-axis reference) and ``truncation_error`` is the run's largest
    discarded weight. The remaining diagnostics (max bond dimension, E0 and its variance) are logged at INFO
    level; the schema has no field for them.
@@ -28,11 +32,14 @@ import logging
 import os
 import time
 from dataclasses import dataclass
+from numbers import Real
 
 import numpy as np
 
 from ..bath import StarBath, bin_edges, discretize_function
 from ..mps import MPSSettings, solve_complex_time
+from ..spectral import gaussian_window_t_max
+from ..spectral.window import WINDOW_FLOOR
 from .families import FAMILIES, FAMILY_RANGES, TOTAL_WEIGHT, sample_family
 from .sample_loop import append_missing, check_run
 from .store import DatasetWriter
@@ -57,7 +64,8 @@ class MPSDataSettings:
     eps_d_reference: str = "half_filling"  # 'half_filling': eps_d = -U/2 + x; 'fermi_level': eps_d = x
     binning: str = "linear"  # bin layout of bath.bin_edges: 'linear' or 'log'
     Lambda: float = 2.0  # edge ratio of the 'log' binning (dimensionless, > 1)
-    window: str = "none"  # time window of the Fourier step (spectral.time_window)
+    window: str = "gaussian"  # time window of the Fourier step (spectral.time_window)
+    sigma_w: float | None = 0.2  # 'gaussian': frequency resolution (energy unit); None for the other windows
     mps: MPSSettings = dataclasses.field(default_factory=MPSSettings)  # bond dimension, dt, t_max, n_bath, ...
 
     def __post_init__(self):
@@ -77,6 +85,23 @@ class MPSDataSettings:
             raise ValueError(f"window must be one of {_WINDOWS}; got window = {self.window!r}")
         if not isinstance(self.mps, MPSSettings):
             raise TypeError(f"mps must be an MPSSettings; got {type(self.mps).__name__}")
+        if self.window != "gaussian":
+            if self.sigma_w is not None:
+                raise ValueError(
+                    f"sigma_w is used by window = 'gaussian' only (pass sigma_w=None); got sigma_w = {self.sigma_w!r} "
+                    f"with window = {self.window!r}"
+                )
+        else:
+            if isinstance(self.sigma_w, bool) or not (isinstance(self.sigma_w, Real) and 0 < self.sigma_w < np.inf):
+                raise ValueError(f"sigma_w must be a positive number with window = 'gaussian'; got {self.sigma_w!r}")
+            object.__setattr__(self, "sigma_w", float(self.sigma_w))
+            t_min = gaussian_window_t_max(self.sigma_w)
+            if self.mps.t_max < t_min * (1 - 1e-9):
+                raise ValueError(
+                    f"t_max must be >= sqrt(2 ln(1/{WINDOW_FLOOR:g})) / sigma_w = {t_min:.4g} so that the window has "
+                    f"decayed to {WINDOW_FLOOR:g}; got t_max = {self.mps.t_max!r} with sigma_w = {self.sigma_w!r} "
+                    "(spectral.gaussian_window_t_max)"
+                )
         bin_edges(-1.0, 1.0, self.mps.n_bath, self.binning, self.Lambda)  # raises for an invalid binning
         object.__setattr__(self, "families", tuple(self.families))
 
@@ -138,8 +163,9 @@ def mps_sample(seed: int, index: int, grid, alphas, settings: MPSDataSettings | 
     start = time.perf_counter()
     problem = draw_mps_problem(seed, index, settings)
     result = solve_complex_time(problem.bath, problem.U, problem.eps_d, alphas, settings.mps)
-    A_tilde = result.A_tilde(grid, settings.window).T  # (n_alpha, n_w)
-    dA_tilde = result.dA_tilde_dalpha(grid, settings.window).T
+    window = {"sigma_w": settings.sigma_w} if settings.window == "gaussian" else {}
+    A_tilde = result.A_tilde(grid, settings.window, **window).T  # (n_alpha, n_w)
+    dA_tilde = result.dA_tilde_dalpha(grid, settings.window, **window).T
     logger.info("sample %d: %s", sample_id(seed, index), result.report)
     Delta = problem.hybridization(grid)
     return {

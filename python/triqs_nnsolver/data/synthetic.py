@@ -17,7 +17,10 @@ One sample (the ``ed`` backend of the data generator, issues 4 and 5), drawn fro
    and narrow peaks) is removed by scaling all ``V_k`` by one factor, so that ``sum_k V_k^2 = 1/4`` holds
    exactly (to rounding);
 3. the spinful SIAM solved exactly (``reference.solve_siam``), its poles mapped to ``A~_alpha`` and
-   ``dA~_alpha/dalpha`` on the grid by ``spectral.tilt`` and ``spectral.dtilt_dalpha`` (exact);
+   ``dA~_alpha/dalpha`` on the grid by ``spectral.tilt`` and ``spectral.dtilt_dalpha`` (exact). With
+   ``sigma_w`` set, both are convolved with a normalized Gaussian of standard deviation ``sigma_w`` in
+   frequency (a Voigt profile per pole, exact): the quantity the ``mps`` backend's Gaussian time window
+   gives, so ``ed`` and ``mps`` samples at one resolution agree. Default: no broadening;
 4. the network input, ``rho_Delta`` on the grid, is the density of *the solved discrete bath*, each level
    broadened into a Lorentzian of half-width ``eta_k`` = half the width of its bin, and ``re_Delta`` its
    exact partner: ``Delta(w) = sum_k V_k^2 / (w - eps_k + i eta_k)``. Input and target then describe the
@@ -48,6 +51,7 @@ import dataclasses
 import os
 import time
 from dataclasses import dataclass
+from numbers import Real
 
 import numpy as np
 
@@ -78,6 +82,7 @@ class EDSettings:
     binning: str = "linear"  # bin layout of bath.bin_edges: 'linear' or 'log'
     Lambda: float = 2.0  # edge ratio of the 'log' binning (dimensionless, > 1)
     real_axis_width: float = 0.05  # half-width of the Lorentzians of A_real, energy unit
+    sigma_w: float | None = None  # frequency resolution of A~ and dA~ (Gaussian deviation, energy unit); None: exact
 
     def __post_init__(self):
         unknown = sorted(set(self.families) - set(FAMILIES))
@@ -98,12 +103,20 @@ class EDSettings:
             )
         if not self.real_axis_width > 0:
             raise ValueError(f"real_axis_width must be positive; got real_axis_width = {self.real_axis_width!r}")
+        if self.sigma_w is not None:
+            if isinstance(self.sigma_w, bool) or not (isinstance(self.sigma_w, Real) and 0 < self.sigma_w < np.inf):
+                raise ValueError(f"sigma_w must be None or a positive number; got sigma_w = {self.sigma_w!r}")
+            object.__setattr__(self, "sigma_w", float(self.sigma_w))
         bin_edges(-1.0, 1.0, self.n_bath, self.binning, self.Lambda)  # raises for an invalid binning
         object.__setattr__(self, "families", tuple(self.families))
 
     def to_dict(self) -> dict:
-        """JSON-ready options, plus the ranges of the chosen families (for the file's provenance)."""
+        """JSON-ready options, plus the ranges of the chosen families (for the file's provenance).
+
+        ``sigma_w`` appears only when set, so files written before it existed resume unchanged."""
         values = dataclasses.asdict(self)
+        if self.sigma_w is None:
+            values.pop("sigma_w")
         values["families"] = list(self.families)
         values["family_ranges"] = {name: FAMILY_RANGES[name] for name in self.families}
         return {"backend": "ed", **values}
@@ -210,8 +223,8 @@ def ed_sample(seed: int, index: int, grid, alphas, settings: EDSettings | None =
     problem = draw_ed_problem(seed, index, settings)
     poles = solve_siam(problem.bath, problem.U, problem.eps_d).poles
     try:
-        A_tilde = np.stack([tilt(poles, grid, alpha) for alpha in alphas])  # (n_alpha, n_w)
-        dA_tilde = np.stack([dtilt_dalpha(poles, grid, alpha) for alpha in alphas])
+        A_tilde = np.stack([tilt(poles, grid, alpha, sigma_w=settings.sigma_w) for alpha in alphas])  # (n_alpha, n_w)
+        dA_tilde = np.stack([dtilt_dalpha(poles, grid, alpha, sigma_w=settings.sigma_w) for alpha in alphas])
     except ValueError as err:
         raise ValueError(
             f"sample {sample_id(seed, index)} (seed {seed}, index {index}, U = {problem.U}, eps_d = {problem.eps_d}): "

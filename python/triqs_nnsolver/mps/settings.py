@@ -61,9 +61,10 @@ class MPSSettings:
     chi: int = 64  # largest bond dimension of ground state and evolved states (>= 4)
     svd_cutoff: float = 1e-10  # singular values (squared weights) below this are dropped (dimensionless, >= 0)
     dt: float = 0.2  # step of the contour parameter t (inverse energy unit); doc/mps.md cost study
-    t_max: float = 20.0  # last contour time; a multiple of dt (inverse energy unit)
+    t_max: float = 21.6  # last contour time, a multiple of dt (inverse energy unit); the Gaussian window of
+    # sigma_w = 0.2 has fallen to 1e-4 there (spectral.gaussian_window_t_max, doc/mps.md)
     algorithm: str = "tdvp2"  # one of ALGORITHMS
-    n_bath: int = 9  # chain sites per spin; a star with more levels is reduced to its n_bath-site Lanczos chain
+    n_bath: int = 19  # chain sites per spin (29 once the derivative bra is fixed, doc/mps.md); longer stars are cut
     initial_substeps: int = 4  # the first time step is split into this many equal TDVP steps (enrichment)
     dmrg_sweeps: int = 24  # most DMRG sweeps per particle-number sector
     dmrg_tol: float = 1e-11  # DMRG stops when the energy changes less than this between sweeps (energy unit)

@@ -8,25 +8,36 @@ Fourier transforming the zero-temperature ``G>`` and ``G<`` along the rays ``z =
 
 every excitation at w' becomes a normalized Lorentzian centred at ``w' cos(alpha)`` with half-width
 ``|w'| sin(alpha)`` (arXiv:2311.10909, used by arXiv:2511.14505 as the network's training target).
-Here: the kernel and its analytic alpha-derivative, the transform of a :class:`~triqs_nnsolver.gf.PoleSum`
-(exact: a sum of Lorentzians) or of a function sampled on a possibly non-uniform grid (exact
-bin integration of its piecewise-linear interpolant, in closed form), the matrices that do the latter
-for many spectra at once, and the first-order estimate ``A ~ A~ - alpha dA~/dalpha`` of the real-axis
-spectrum. The time-domain route (from ``G>``/``G<`` samples) is :mod:`.window`; sum rules are
-:mod:`.sum_rules`. What is not here: higher-order reconstruction back to the real axis, averaging over
-output bins (values are point samples of ``A~`` on ``w_out``), finite temperature.
+Here: the kernel and its analytic alpha-derivative, the transform of a :class:`~triqs_nnsolver.gf.PoleSum` (exact: a sum
+of Lorentzians) or of a function sampled on a possibly non-uniform grid (exact bin integration of its piecewise-linear
+interpolant, in closed form), the matrices that do the latter for many spectra at once, the same kernels convolved with
+a normalized Gaussian of standard deviation ``sigma_w`` in w (a Voigt profile per excitation: the tilted spectrum at a
+stated frequency resolution, what a Gaussian time window gives, :func:`.window.time_window`; pole input only), and the
+first-order estimate ``A ~ A~ - alpha dA~/dalpha`` of the real-axis spectrum. The time-domain route (from ``G>``/``G<``
+samples) is :mod:`.window`; sum rules are :mod:`.sum_rules`. What is not here: higher-order reconstruction back to the
+real axis, averaging over output bins (values are point samples of ``A~`` on ``w_out``), finite temperature.
 
-Layer: ``spectral`` (above ``gf``); numpy only.
+Layer: ``spectral`` (above ``gf``); numpy, and scipy's Faddeeva function for the broadened kernel.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import wofz
 
 from ..gf.moments import _check_grid
 from ..gf.poles import PoleSum
 
-__all__ = ["tilt_kernel", "tilt_kernel_dalpha", "tilt_matrix", "tilt", "dtilt_dalpha", "first_order_real_axis"]
+__all__ = [
+    "tilt_kernel",
+    "tilt_kernel_dalpha",
+    "broadened_tilt_kernel",
+    "broadened_tilt_kernel_dalpha",
+    "tilt_matrix",
+    "tilt",
+    "dtilt_dalpha",
+    "first_order_real_axis",
+]
 
 _ROWS_PER_BLOCK = 256  # output frequencies per block in tilt_matrix: bounds the (rows, bins) temporaries
 _SMALLEST_W = 1e-150  # |w_out| below this is treated as w = 0: w^2 and D(x) would underflow
@@ -118,6 +129,76 @@ def tilt_kernel_dalpha(w, w_prime, alpha: float) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         derivative = np.abs(w_prime) * (c * denominator - 2 * w * w_prime * s**2) / (np.pi * denominator**2)
     return np.where(w_prime == 0, 0.0, derivative)
+
+
+def _check_sigma_w(sigma_w) -> float:
+    try:
+        value = float(sigma_w)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"sigma_w must be a positive real number (energy unit); got sigma_w = {sigma_w!r}") from err
+    if not (np.isfinite(value) and value > 0):
+        raise ValueError(f"sigma_w must be a positive real number (energy unit); got sigma_w = {sigma_w!r}")
+    return value
+
+
+def _voigt_argument(w, w_prime, alpha: float, sigma_w: float):
+    """``z = (w - w' cos(alpha) + i |w'| sin(alpha)) / (sigma_w sqrt 2)`` and its alpha-derivative."""
+    w, w_prime = np.broadcast_arrays(np.asarray(w, dtype=float), np.asarray(w_prime, dtype=float))
+    c, s = np.cos(alpha), np.sin(alpha)
+    scale = sigma_w * np.sqrt(2.0)
+    z = (w - w_prime * c + 1j * np.abs(w_prime) * s) / scale
+    dz = (w_prime * s + 1j * np.abs(w_prime) * c) / scale
+    return z, dz
+
+
+def broadened_tilt_kernel(w, w_prime, alpha: float, sigma_w: float) -> np.ndarray:
+    """``K_alpha`` convolved in w with a normalized Gaussian of standard deviation ``sigma_w``: a Voigt profile.
+
+    ``K_alpha^sigma(w, w') = int K_alpha(w - x, w') exp(-x^2 / (2 sigma_w^2)) dx / (sigma_w sqrt(2 pi))
+    = Re F(z) / (sigma_w sqrt(2 pi))`` with the Faddeeva function F (``scipy.special.wofz``) and
+    ``z = (w - w' cos(alpha) + i |w'| sin(alpha)) / (sigma_w sqrt 2)``: the Voigt profile of centre
+    ``w' cos(alpha)``, Lorentzian half-width ``|w'| sin(alpha)`` and Gaussian deviation ``sigma_w``
+    (``scipy.special.voigt_profile``). It is what the Gaussian time window ``exp(-(sigma_w t)^2 / 2)`` of
+    :func:`.window.time_window` makes of every excitation. Unlike :func:`tilt_kernel` it is finite
+    everywhere: at ``w' = 0`` it is the Gaussian itself.
+
+    Parameters
+    ----------
+    w, w_prime : array_like
+        Output frequency and excitation energy (energy unit), broadcast against each other.
+    alpha : float
+        Tilt angle in radians, ``0 < alpha < pi/2``.
+    sigma_w : float
+        Frequency resolution: standard deviation of the Gaussian (energy unit, > 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        Inverse energy unit, shape of ``broadcast(w, w_prime)``; unit weight in w.
+
+    Raises
+    ------
+    ValueError
+        If alpha is outside (0, pi/2) or sigma_w is not positive and finite.
+    """
+    alpha = _check_alpha(alpha, allow_zero=False)
+    sigma_w = _check_sigma_w(sigma_w)
+    z, _ = _voigt_argument(w, w_prime, alpha, sigma_w)
+    return wofz(z).real / (sigma_w * np.sqrt(2 * np.pi))
+
+
+def broadened_tilt_kernel_dalpha(w, w_prime, alpha: float, sigma_w: float) -> np.ndarray:
+    """Analytic ``dK_alpha^sigma(w, w')/dalpha`` of :func:`broadened_tilt_kernel` (per radian).
+
+    F is analytic, so ``d Re F(z)/dalpha = Re[F'(z) dz/dalpha]`` with ``F'(z) = -2 z F(z) + 2i / sqrt(pi)`` and
+    ``dz/dalpha = (w' sin(alpha) + i |w'| cos(alpha)) / (sigma_w sqrt 2)``. It equals the Gaussian
+    convolution of :func:`tilt_kernel_dalpha`. Arguments, shapes and Raises as :func:`broadened_tilt_kernel`.
+    """
+    alpha = _check_alpha(alpha, allow_zero=False)
+    sigma_w = _check_sigma_w(sigma_w)
+    z, dz = _voigt_argument(w, w_prime, alpha, sigma_w)
+    derivative = -2 * z * wofz(z) + 2j / np.sqrt(np.pi)
+    return (derivative * dz).real / (sigma_w * np.sqrt(2 * np.pi))
 
 
 def _sub_bins(w_grid: np.ndarray):
@@ -269,7 +350,15 @@ def _poles_on(A: PoleSum) -> PoleSum:
     return A
 
 
-def tilt(A, w_grid, alpha: float, w_out=None) -> np.ndarray:
+def _no_broadening_for_samples(sigma_w) -> None:
+    if sigma_w is not None:
+        raise ValueError(
+            f"sigma_w needs A as a PoleSum (for a density, pass quadrature nodes and weights as poles); "
+            f"got sigma_w = {sigma_w!r} with sampled A"
+        )
+
+
+def tilt(A, w_grid, alpha: float, w_out=None, sigma_w: float | None = None) -> np.ndarray:
     """Tilted spectral function ``A~_alpha(w) = int A(w') K_alpha(w, w') dw'`` (``METHOD.md`` section 2).
 
     Parameters
@@ -286,6 +375,11 @@ def tilt(A, w_grid, alpha: float, w_out=None) -> np.ndarray:
         the linear interpolant of A on ``w_out`` (A itself on ``w_grid``).
     w_out : array_like, shape (n_out,), optional
         Output frequencies (default ``w_grid``); for sampled A none may be exactly 0.
+    sigma_w : float, optional
+        Frequency resolution (energy unit, > 0), PoleSum input only: ``A~_alpha`` convolved with a
+        normalized Gaussian of standard deviation ``sigma_w`` (:func:`broadened_tilt_kernel`, a Voigt
+        profile per pole; a pole at 0 is then allowed), which is what the Gaussian time window of
+        :func:`.window.time_window` gives. Default: no broadening.
 
     Returns
     -------
@@ -295,8 +389,8 @@ def tilt(A, w_grid, alpha: float, w_out=None) -> np.ndarray:
     Raises
     ------
     ValueError
-        For an invalid grid, alpha, or A (shape, non-finite or complex samples, a pole at 0), or a 0 in
-        w_out for sampled A.
+        For an invalid grid, alpha, sigma_w or A (shape, non-finite or complex samples, a pole at 0
+        without sigma_w), a 0 in w_out for sampled A, or sigma_w with sampled A.
 
     Notes
     -----
@@ -308,18 +402,22 @@ def tilt(A, w_grid, alpha: float, w_out=None) -> np.ndarray:
     w_grid = _check_grid(w_grid, "w_grid")
     if isinstance(A, PoleSum):
         w_out = _output_grid(w_grid, w_out)
+        if sigma_w is not None:
+            return broadened_tilt_kernel(w_out[:, None], A.energies, alpha, sigma_w) @ A.weights
         poles = _poles_on(A)
         return tilt_kernel(w_out[:, None], poles.energies, alpha) @ poles.weights
+    _no_broadening_for_samples(sigma_w)
     samples = _check_samples(w_grid, A)
     return np.tensordot(tilt_matrix(w_grid, alpha, w_out), samples, axes=(1, 0))
 
 
-def dtilt_dalpha(A, w_grid, alpha: float, w_out=None) -> np.ndarray:
+def dtilt_dalpha(A, w_grid, alpha: float, w_out=None, sigma_w: float | None = None) -> np.ndarray:
     """Analytic alpha-derivative ``dA~_alpha/dalpha (w) = int A(w') dK_alpha(w, w')/dalpha dw'``.
 
     Same arguments, input kinds, shapes and Raises as :func:`tilt`, except that ``alpha = 0`` is not
     allowed (at alpha = 0 the derivative is a Hadamard finite-part integral). Unit: inverse energy per
-    radian. Pole input uses :func:`tilt_kernel_dalpha`; sampled input the derivative of the closed-form
+    radian. Pole input uses :func:`tilt_kernel_dalpha` (:func:`broadened_tilt_kernel_dalpha` with
+    ``sigma_w``: the derivative of the Gaussian-broadened tilt); sampled input the derivative of the closed-form
     bin integrals (:func:`tilt_matrix` with ``derivative=True``): 2e-14 relative to the peak against
     high-precision quadrature; a central difference of :func:`tilt` with step ``3e-4 alpha`` agrees to its
     own truncation error, 1e-7 of the peak.
@@ -327,8 +425,11 @@ def dtilt_dalpha(A, w_grid, alpha: float, w_out=None) -> np.ndarray:
     w_grid = _check_grid(w_grid, "w_grid")
     if isinstance(A, PoleSum):
         w_out = _output_grid(w_grid, w_out)
+        if sigma_w is not None:
+            return broadened_tilt_kernel_dalpha(w_out[:, None], A.energies, alpha, sigma_w) @ A.weights
         poles = _poles_on(A)
         return tilt_kernel_dalpha(w_out[:, None], poles.energies, alpha) @ poles.weights
+    _no_broadening_for_samples(sigma_w)
     samples = _check_samples(w_grid, A)
     return np.tensordot(tilt_matrix(w_grid, alpha, w_out, derivative=True), samples, axes=(1, 0))
 
