@@ -166,15 +166,14 @@ class NeuralImpuritySolver:
     def training_domain(self):
         return self.model.metadata.training_domain
 
-    def _check_domain(self, rho_model: np.ndarray, rho_weight_model: float, U: float, eps_d: float) -> list[str]:
+    def _check_domain(self, outside_fraction: float, U: float, eps_d: float) -> list[str]:
         alpha = 0.0 if self.real_axis == "direct" else self.training_domain.alpha[0]
         violations = self.training_domain.violations(U=U, eps_d=eps_d)
         if self.real_axis == "first_order":
             violations += self.training_domain.violations(alpha=alpha)
-        on_grid = float(spectral_norm(self.grid, rho_model))
-        if on_grid < (1 - _WEIGHT_OUTSIDE_GRID) * rho_weight_model:
+        if outside_fraction > _WEIGHT_OUTSIDE_GRID:
             violations.append(
-                f"hybridization: {1 - on_grid / rho_weight_model:.1%} of its weight lies outside the model grid "
+                f"hybridization: {outside_fraction:.1%} of its weight lies outside the model grid "
                 f"|w| <= {self.grid.max():.3g} (model units)"
             )
         if violations:
@@ -209,7 +208,9 @@ class NeuralImpuritySolver:
             raise ValueError(f"U must be >= 0 (repulsive interaction); got U = {U!r}")
         scale = energy_scale(w, rho)
         rho_model, U_model, eps_d_model = to_model_units(scale, self.grid, w, rho, U, eps_d)
-        violations = self._check_domain(rho_model, float(spectral_norm(w, rho)) / scale**2, U_model, eps_d_model)
+        inside = np.abs(w) <= scale * self.grid.max()  # the model grid in the caller's unit
+        outside_fraction = 1.0 - float(spectral_norm(w, np.where(inside, rho, 0.0))) / float(spectral_norm(w, rho))
+        violations = self._check_domain(outside_fraction, U_model, eps_d_model)
         A_model = self.model_spectral_function(rho_model, U_model, eps_d_model)
         A = spectral_from_model_units(scale, self.grid, A_model, w)
         if self.normalize:
