@@ -61,3 +61,9 @@ def test_bethe_dmft_triqs_example(shipped_model_file, tmp_path):
     result = _run_example("bethe_dmft_triqs.py", shipped_model_file, tmp_path, "--n-loops", "2", "--beta", "20")
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / "bethe_dmft_triqs.h5").stat().st_size > 0
+
+
+def test_shipped_model_bethe_example(shipped_model_file, tmp_path):
+    result = _run_example("shipped_model_bethe.py", shipped_model_file, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2/(pi D)" in result.stdout and (tmp_path / "shipped_model_bethe.png").stat().st_size > 0
