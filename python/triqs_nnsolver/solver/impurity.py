@@ -128,7 +128,8 @@ class NeuralImpuritySolver:
         training alpha ``a`` (``METHOD.md`` section 2), the derivative by a central difference of the network.
     strict : bool
         Raise :class:`OutsideTrainingDomainError` instead of warning when an input (after rescaling) lies
-        outside the training domain.
+        outside the training domain. Not strict: a :class:`DomainWarning` the first time each input (U, eps_d,
+        alpha, hybridization) leaves the domain; every solution lists its violations in ``domain_violations``.
     normalize : bool
         Rescale the answer so that ``int A = 1`` on the caller's grid (off by default: the raw network
         output's norm is a check of its accuracy).
@@ -156,6 +157,7 @@ class NeuralImpuritySolver:
         self.real_axis = real_axis
         self.strict = bool(strict)
         self.normalize = bool(normalize)
+        self._warned_inputs: set[str] = set()  # inputs already warned about (once per input per solver)
 
     @property
     def grid(self) -> np.ndarray:
@@ -180,7 +182,10 @@ class NeuralImpuritySolver:
             message = "input outside the model's training domain (model units): " + "; ".join(violations)
             if self.strict:
                 raise OutsideTrainingDomainError(message)
-            warnings.warn(message, DomainWarning, stacklevel=3)
+            inputs = {violation.split(" ", 1)[0].rstrip(":") for violation in violations}
+            if not inputs <= self._warned_inputs:  # a loop (DMFT) warns once per input, not every iteration
+                self._warned_inputs |= inputs
+                warnings.warn(message + " (warned once per input and solver)", DomainWarning, stacklevel=3)
         return violations
 
     def _forward(self, rho_model: np.ndarray, U: float, eps_d: float, alphas) -> np.ndarray:

@@ -1,5 +1,7 @@
 """The array-level impurity solvers: units, errors, the domain check, and the exact U = 0 solver."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -85,3 +87,13 @@ def test_missing_model_file_is_named(tmp_path):
 def test_bad_real_axis_option_is_named(small_model_file):
     with pytest.raises(ValueError, match="real_axis must be 'direct' or 'first_order'; got real_axis = 'x'"):
         NeuralImpuritySolver(small_model_file, real_axis="x")
+
+
+def test_domain_warning_is_given_once_per_input_and_every_solution_lists_it(small_model_file):
+    solver = NeuralImpuritySolver(small_model_file, backend="python")
+    with pytest.warns(DomainWarning):
+        solver.solve(W, bethe_rho(1.0), 9.0, -4.5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DomainWarning)  # the same input again: no second warning
+        repeated = solver.solve(W, bethe_rho(1.0), 9.5, -4.75)
+    assert any(v.startswith("U = 9.5 outside") for v in repeated.domain_violations)
