@@ -81,7 +81,9 @@ def _solver(arguments: argparse.Namespace, U_values):
         if any(U != 0 for U in U_values):
             raise ValueError(f"--solver free is exact only at U = 0; got --U {', '.join(f'{U:g}' for U in U_values)}")
         return FreeImpuritySolver()
-    return NeuralImpuritySolver(arguments.model, backend=arguments.backend, real_axis=arguments.real_axis)
+    return NeuralImpuritySolver(
+        arguments.model, backend=arguments.backend, real_axis=arguments.real_axis, normalize=arguments.normalize
+    )
 
 
 def _fail(command: str, err: Exception, status: int) -> int:
@@ -174,6 +176,7 @@ def _add_common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--backend", choices=("auto", "c++", "python"), default="auto", help="model runner")
     parser.add_argument("--real-axis", choices=("direct", "first_order"), default="direct", help="network readout")
     parser.add_argument("--solver", choices=("neural", "free"), default="neural", help="free: exact, U = 0 only")
+    parser.add_argument("--normalize", action="store_true", help="rescale the network's A to int A = 1")
     parser.add_argument("--no-plot", action="store_true", help="write no PNG")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (batch jobs)")
 
