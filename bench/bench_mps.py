@@ -61,7 +61,7 @@ POINTS = {
     "res-u0-L19-s0.2": (19, 0.0, (0.1, 0.2, 0.4), {}, 0.2),
     "res-u0-L29-s0.2": (29, 0.0, (0.1, 0.2, 0.4), {}, 0.2),
     "res-u2-L29-s0.2": (29, 2.0, (0.2,), {}, 0.2),
-    "res-u0-L39-s0.2": (39, 0.0, (0.2,), {}, 0.2),  # fails: G = 0 (bond dimension 1 after d+), doc/mps.md
+    "res-u0-L39-s0.2": (39, 0.0, (0.2,), {}, 0.2),  # gave G = 0 before the fix of apply, doc/mps.md
 }
 
 

@@ -173,7 +173,7 @@ def _branches(session, mpo_shifted, ground, spin, alphas):
         phi, norm = session.apply(operator, ground.mps, target, tag=f"PHI{branch}{spin}")
         if norm < 1e-14:
             continue
-        h_phi, _ = session.apply(mpo_shifted, phi, target, tag=f"HPHI{branch}{spin}")
+        h_phi, _ = session.apply(mpo_shifted, phi, target, tag=f"HPHI{branch}{spin}", guess=phi)
         for j, alpha in enumerate(alphas):
             record = evolve_branch(session, mpo_shifted, phi, [phi, h_phi], alpha, tag=f"PSI{branch}{spin}{j}")
             z = t * np.exp(-1j * alpha)
@@ -229,7 +229,9 @@ def solve_complex_time(
     with Block2Session(geometry, settings) as session:
         ground = find_ground_state(session, session.mpo(terms), chain, U, eps_d)
         mpo_shifted = session.mpo(terms, const=-ground.E0)
-        _, residual = session.apply(mpo_shifted, ground.mps, ground.mps.info.target, tag="HGS")
+        _, residual = session.apply(
+            mpo_shifted, ground.mps, ground.mps.info.target, tag="HGS", guess=ground.mps, truncate=False
+        )
         spins = ("up",) if ground.twos == 0 else ("up", "down")
         parts = [_branches(session, mpo_shifted, ground, spin, alphas) for spin in spins]
     values = {key: np.mean([part[0][key] for part in parts], axis=0) for key in ("gp", "dgp", "gh", "dgh")}
