@@ -64,7 +64,7 @@ class MPSSettings:
     t_max: float = 21.6  # last contour time, a multiple of dt (inverse energy unit); the Gaussian window of
     # sigma_w = 0.2 has fallen to 1e-4 there (spectral.gaussian_window_t_max, doc/mps.md)
     algorithm: str = "tdvp2"  # one of ALGORITHMS
-    n_bath: int = 19  # chain sites per spin (29 once its full bench point is rerun, doc/mps.md); longer stars cut
+    n_bath: int = 29  # bath levels per spin: A~ within 1e-3 of the continuum at alpha <= 0.4 (doc/mps.md)
     initial_substeps: int = 4  # the first time step is split into this many equal TDVP steps (enrichment)
     dmrg_sweeps: int = 24  # most DMRG sweeps per particle-number sector
     dmrg_tol: float = 1e-11  # DMRG stops when the energy changes less than this between sweeps (energy unit)
