@@ -67,3 +67,10 @@ def test_shipped_model_bethe_example(shipped_model_file, tmp_path):
     result = _run_example("shipped_model_bethe.py", shipped_model_file, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2/(pi D)" in result.stdout and (tmp_path / "shipped_model_bethe.png").stat().st_size > 0
+
+
+def test_hybridization_families_example(tmp_path):
+    command = [sys.executable, str(EXAMPLES / "hybridization_families.py"), "--out", str(tmp_path), "--per-family", "2"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr  # it raises if a density misses int = 1/4
+    assert (tmp_path / "hybridization_families.png").stat().st_size > 0
