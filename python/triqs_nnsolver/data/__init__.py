@@ -17,11 +17,20 @@ Layer: ``data`` (above ``gf``, ``h5``, ``bath``, ``reference``, ``spectral``, ``
 
 from .families import FAMILIES, FAMILY_RANGES, FamilyDensity, sample_family
 from .merge import HASHED_FIELDS, dataset_hash, merge_shards
-from .mps_source import MPSDataSettings, draw_mps_problem, generate_mps_samples, mps_sample
+from .mps_source import MPSDataSettings, generate_mps_samples, mps_sample
 from .schema import FORMAT, SAMPLE_FIELDS, SCHEMA_VERSION, DatasetError, check_file
 from .splits import DEFAULT_FRACTIONS, SPLITS, assign_splits, split_mask, split_point
 from .store import DatasetWriter, read_dataset, read_datasets
-from .synthetic import EDProblem, EDSettings, draw_ed_problem, ed_sample, generate_ed_samples, sample_id, sample_seed
+from .synthetic import (
+    EDProblem,
+    EDSettings,
+    check_problem_settings,
+    draw_problem,
+    ed_sample,
+    generate_ed_samples,
+    sample_id,
+    sample_seed,
+)
 
 __all__ = [
     "FORMAT",
@@ -46,13 +55,13 @@ __all__ = [
     "sample_family",
     "EDSettings",
     "EDProblem",
-    "draw_ed_problem",
+    "check_problem_settings",
+    "draw_problem",
     "sample_id",
     "sample_seed",
     "ed_sample",
     "generate_ed_samples",
     "MPSDataSettings",
-    "draw_mps_problem",
     "mps_sample",
     "generate_mps_samples",
 ]

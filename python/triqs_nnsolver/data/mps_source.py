@@ -36,20 +36,19 @@ from numbers import Real
 
 import numpy as np
 
-from ..bath import StarBath, bin_edges, discretize_function
+from ..bath import bin_edges
 from ..mps import MPSSettings, solve_complex_time
 from ..spectral import gaussian_window_t_max
 from ..spectral.window import WINDOW_FLOOR
-from .families import FAMILIES, FAMILY_RANGES, TOTAL_WEIGHT, sample_family
+from .families import FAMILIES, FAMILY_RANGES
 from .sample_loop import append_missing, check_run
 from .store import DatasetWriter
-from .synthetic import EDProblem, sample_id, sample_seed
+from .synthetic import check_problem_settings, draw_problem, sample_id, sample_seed
 
-__all__ = ["MPSDataSettings", "draw_mps_problem", "mps_sample", "generate_mps_samples"]
+__all__ = ["MPSDataSettings", "mps_sample", "generate_mps_samples"]
 
 logger = logging.getLogger(__name__)
 
-_EPS_D_REFERENCES = ("half_filling", "fermi_level")
 _SAMPLES_PER_BIN = 256  # density samples per bin in the bin integration (as synthetic.py)
 _WINDOWS = ("none", "tukey", "gaussian")
 
@@ -69,18 +68,7 @@ class MPSDataSettings:
     mps: MPSSettings = dataclasses.field(default_factory=MPSSettings)  # bond dimension, dt, t_max, n_bath, ...
 
     def __post_init__(self):
-        unknown = sorted(set(self.families) - set(FAMILIES))
-        if not self.families or unknown:
-            raise ValueError(f"families must be a non-empty subset of {FAMILIES}; got unknown {unknown}")
-        for name in ("U_range", "eps_d_range"):
-            low, high = getattr(self, name)
-            if not (np.isfinite(low) and np.isfinite(high) and low <= high):
-                raise ValueError(f"{name} must be two finite numbers a <= b; got {name} = {getattr(self, name)!r}")
-            object.__setattr__(self, name, (float(low), float(high)))
-        if self.U_range[0] < 0:
-            raise ValueError(f"U_range must not go below 0 (repulsive U); got U_range = {self.U_range}")
-        if self.eps_d_reference not in _EPS_D_REFERENCES:
-            raise ValueError(f"eps_d_reference must be one of {_EPS_D_REFERENCES}; got {self.eps_d_reference!r}")
+        check_problem_settings(self)
         if self.window not in _WINDOWS:
             raise ValueError(f"window must be one of {_WINDOWS}; got window = {self.window!r}")
         if not isinstance(self.mps, MPSSettings):
@@ -103,7 +91,6 @@ class MPSDataSettings:
                     "(spectral.gaussian_window_t_max)"
                 )
         bin_edges(-1.0, 1.0, self.mps.n_bath, self.binning, self.Lambda)  # raises for an invalid binning
-        object.__setattr__(self, "families", tuple(self.families))
 
     @property
     def n_bath(self) -> int:
@@ -116,28 +103,6 @@ class MPSDataSettings:
         values["families"] = list(self.families)
         values["family_ranges"] = {name: FAMILY_RANGES[name] for name in self.families}
         return {"backend": "mps", **values, "mps": self.mps.to_dict()}
-
-
-def draw_mps_problem(seed: int, index: int, settings: MPSDataSettings) -> EDProblem:
-    """Draw the problem of sample ``index``: the same stream and steps as ``synthetic.draw_ed_problem``.
-
-    Raises
-    ------
-    ValueError
-        For a seed or index out of range.
-    """
-    sample_id(seed, index)
-    rng = np.random.default_rng(sample_seed(seed, index))
-    density = sample_family(settings.families[rng.integers(len(settings.families))], rng)
-    U = float(rng.uniform(*settings.U_range))
-    offset = float(rng.uniform(*settings.eps_d_range))
-    eps_d = offset - U / 2 if settings.eps_d_reference == "half_filling" else offset
-    n_bath = settings.n_bath
-    bath = discretize_function(density, *density.support, n_bath, settings.binning, settings.Lambda, _SAMPLES_PER_BIN)
-    bath = StarBath(bath.eps, bath.V * np.sqrt(TOTAL_WEIGHT / bath.total_weight))  # undo the sampling error
-    edges = bin_edges(*density.support, n_bath, settings.binning, settings.Lambda)
-    k = np.clip(np.searchsorted(edges, bath.eps, side="right") - 1, 0, n_bath - 1)  # bin of each level
-    return EDProblem(density, U, eps_d, bath, 0.5 * np.diff(edges)[k])
 
 
 def mps_sample(seed: int, index: int, grid, alphas, settings: MPSDataSettings | None = None) -> dict:
@@ -161,7 +126,7 @@ def mps_sample(seed: int, index: int, grid, alphas, settings: MPSDataSettings | 
     settings = MPSDataSettings() if settings is None else settings
     grid = np.asarray(grid, dtype=np.float64)
     start = time.perf_counter()
-    problem = draw_mps_problem(seed, index, settings)
+    problem = draw_problem(seed, index, settings)
     result = solve_complex_time(problem.bath, problem.U, problem.eps_d, alphas, settings.mps)
     window = {"sigma_w": settings.sigma_w} if settings.window == "gaussian" else {}
     A_tilde = result.A_tilde(grid, settings.window, **window).T  # (n_alpha, n_w)

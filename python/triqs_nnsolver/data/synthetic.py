@@ -63,11 +63,42 @@ from .families import FAMILIES, FAMILY_RANGES, TOTAL_WEIGHT, FamilyDensity, samp
 from .sample_loop import append_missing, check_run
 from .store import DatasetWriter
 
-__all__ = ["EDSettings", "EDProblem", "sample_id", "sample_seed", "draw_ed_problem", "ed_sample", "generate_ed_samples"]
+__all__ = [
+    "EDSettings",
+    "EDProblem",
+    "sample_id",
+    "sample_seed",
+    "check_problem_settings",
+    "draw_problem",
+    "ed_sample",
+    "generate_ed_samples",
+]
 
 _ID_STRIDE = 2**32  # sample ids: seed * _ID_STRIDE + index
 _EPS_D_REFERENCES = ("half_filling", "fermi_level")
 _SAMPLES_PER_BIN = 256  # density samples per bin in the bin integration (trapezoid rule, see step 2)
+
+
+def check_problem_settings(settings) -> None:
+    """Check the problem-drawing fields shared by the settings of the ED and MPS sources, and normalize them.
+
+    ``families`` (a non-empty subset of :data:`~.families.FAMILIES`, stored as a tuple), ``U_range`` and
+    ``eps_d_range`` (finite ``a <= b``, stored as float pairs; U >= 0) and ``eps_d_reference``. ``settings`` is a
+    frozen dataclass; the normalized values are set on it in place (from its ``__post_init__``).
+    """
+    unknown = sorted(set(settings.families) - set(FAMILIES))
+    if not settings.families or unknown:
+        raise ValueError(f"families must be a non-empty subset of {FAMILIES}; got unknown {unknown}")
+    object.__setattr__(settings, "families", tuple(settings.families))
+    for name in ("U_range", "eps_d_range"):
+        low, high = getattr(settings, name)
+        if not (np.isfinite(low) and np.isfinite(high) and low <= high):
+            raise ValueError(f"{name} must be two finite numbers a <= b; got {name} = {getattr(settings, name)!r}")
+        object.__setattr__(settings, name, (float(low), float(high)))
+    if settings.U_range[0] < 0:
+        raise ValueError(f"U_range must not go below 0 (repulsive U); got U_range = {settings.U_range}")
+    if settings.eps_d_reference not in _EPS_D_REFERENCES:
+        raise ValueError(f"eps_d_reference must be one of {_EPS_D_REFERENCES}; got {settings.eps_d_reference!r}")
 
 
 @dataclass(frozen=True)
@@ -85,18 +116,7 @@ class EDSettings:
     sigma_w: float | None = None  # frequency resolution of A~ and dA~ (Gaussian deviation, energy unit); None: exact
 
     def __post_init__(self):
-        unknown = sorted(set(self.families) - set(FAMILIES))
-        if not self.families or unknown:
-            raise ValueError(f"families must be a non-empty subset of {FAMILIES}; got unknown {unknown}")
-        for name in ("U_range", "eps_d_range"):
-            low, high = getattr(self, name)
-            if not (np.isfinite(low) and np.isfinite(high) and low <= high):
-                raise ValueError(f"{name} must be two finite numbers a <= b; got {name} = {getattr(self, name)!r}")
-            object.__setattr__(self, name, (float(low), float(high)))
-        if self.U_range[0] < 0:
-            raise ValueError(f"U_range must not go below 0 (repulsive U); got U_range = {self.U_range}")
-        if self.eps_d_reference not in _EPS_D_REFERENCES:
-            raise ValueError(f"eps_d_reference must be one of {_EPS_D_REFERENCES}; got {self.eps_d_reference!r}")
+        check_problem_settings(self)
         if isinstance(self.n_bath, bool) or not isinstance(self.n_bath, int) or not 1 <= self.n_bath <= MAX_BATH:
             raise ValueError(
                 f"n_bath must be an integer in [1, {MAX_BATH}] (exact diagonalization); got {self.n_bath!r}"
@@ -108,7 +128,6 @@ class EDSettings:
                 raise ValueError(f"sigma_w must be None or a positive number; got sigma_w = {self.sigma_w!r}")
             object.__setattr__(self, "sigma_w", float(self.sigma_w))
         bin_edges(-1.0, 1.0, self.n_bath, self.binning, self.Lambda)  # raises for an invalid binning
-        object.__setattr__(self, "families", tuple(self.families))
 
     def to_dict(self) -> dict:
         """JSON-ready options, plus the ranges of the chosen families (for the file's provenance).
@@ -163,8 +182,11 @@ class EDProblem:
         return (self.bath.V**2 / (w - self.bath.eps + 1j * self.eta)).sum(axis=-1)
 
 
-def draw_ed_problem(seed: int, index: int, settings: EDSettings | None = None) -> EDProblem:
+def draw_problem(seed: int, index: int, settings=None) -> EDProblem:
     """Draw the problem of sample ``index`` of a run seeded with ``seed`` (module docstring, steps 1-2).
+
+    ``settings``: :class:`EDSettings` (default) or the MPS source's ``MPSDataSettings``; both backends draw the
+    same problem for the same (seed, index) and the same families, ranges, ``n_bath`` and binning.
 
     The stream ``default_rng(sample_seed(seed, index))`` is consumed in this order: the family index,
     the family's parameters (:func:`~.families.sample_family`), U, then the eps_d offset.
@@ -220,7 +242,7 @@ def ed_sample(seed: int, index: int, grid, alphas, settings: EDSettings | None =
     settings = EDSettings() if settings is None else settings
     grid = np.asarray(grid, dtype=np.float64)
     start = time.perf_counter()
-    problem = draw_ed_problem(seed, index, settings)
+    problem = draw_problem(seed, index, settings)
     poles = solve_siam(problem.bath, problem.U, problem.eps_d).poles
     try:
         A_tilde = np.stack([tilt(poles, grid, alpha, sigma_w=settings.sigma_w) for alpha in alphas])  # (n_alpha, n_w)

@@ -7,7 +7,7 @@ import pytest
 
 from triqs_nnsolver.bath import discretize_function
 from triqs_nnsolver.cli.data_commands import DEFAULT_ALPHAS
-from triqs_nnsolver.data import EDSettings, MPSDataSettings, draw_ed_problem, draw_mps_problem, ed_sample, mps_sample
+from triqs_nnsolver.data import EDSettings, MPSDataSettings, draw_problem, ed_sample, mps_sample
 from triqs_nnsolver.gf import PoleSum, semicircle_dos
 from triqs_nnsolver.model import ModelConfig
 from triqs_nnsolver.mps import MPSSettings
@@ -24,8 +24,8 @@ from triqs_nnsolver.spectral import (
 def test_same_seed_and_index_draw_the_same_problem_as_ed():
     mps_settings = MPSDataSettings(mps=MPSSettings(n_bath=5))
     for index in range(4):
-        ed = draw_ed_problem(11, index, EDSettings(n_bath=5))
-        mps = draw_mps_problem(11, index, mps_settings)
+        ed = draw_problem(11, index, EDSettings(n_bath=5))
+        mps = draw_problem(11, index, mps_settings)
         assert (ed.U, ed.eps_d) == (mps.U, mps.eps_d)
         np.testing.assert_array_equal(ed.bath.eps, mps.bath.eps)
         np.testing.assert_array_equal(ed.bath.V, mps.bath.V)

@@ -16,7 +16,7 @@ from scipy.integrate import trapezoid
 from triqs_nnsolver.data import (
     SAMPLE_FIELDS,
     EDSettings,
-    draw_ed_problem,
+    draw_problem,
     ed_sample,
     generate_ed_samples,
     read_dataset,
@@ -45,7 +45,7 @@ def fine_samples():
     settings = EDSettings(n_bath=3)
     result = []
     for index in range(3):
-        problem = draw_ed_problem(SEED, index, settings)
+        problem = draw_problem(SEED, index, settings)
         poles = solve_siam(problem.bath, problem.U, problem.eps_d).poles
         result.append((ed_sample(SEED, index, FINE_GRID, FINE_ALPHAS, settings), problem, poles))
     return result
@@ -89,7 +89,7 @@ def test_alpha_derivative_equals_central_difference(fine_samples):
 def test_zero_U_equals_free_fermions_through_the_tilt():
     settings = EDSettings(n_bath=3, U_range=(0.0, 0.0), eps_d_range=(-0.5, 0.5), eps_d_reference="fermi_level")
     sample = ed_sample(SEED, 5, FINE_GRID, FINE_ALPHAS, settings)
-    bath = draw_ed_problem(SEED, 5, settings).bath
+    bath = draw_problem(SEED, 5, settings).bath
     free = free_impurity_poles(bath, sample["eps_d"])
     for k, alpha in enumerate(FINE_ALPHAS):
         expected = tilt(free, FINE_GRID, alpha)
