@@ -26,6 +26,16 @@ def _pyplot():
     return plt
 
 
+def _save(plt, figure, path) -> Path:
+    """Lay out ``figure``, write it as PNG to ``path`` (creating its folder), close it; returns the path."""
+    figure.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return path
+
+
 def plot_result(result: BetheDMFTResult, path) -> Path:
     """Three panels: A(w) with the U = 0 semicircle, Re/Im Sigma(w), and the change per iteration.
 
@@ -53,12 +63,7 @@ def plot_result(result: BetheDMFTResult, path) -> Path:
     for ax in axes:
         ax.legend(fontsize=8)
     figure.suptitle(f"Bethe lattice DMFT, U = {config.U:g} D, eps_d = {result.eps_d:.3g}, n = {obs.density:.3f}")
-    figure.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
-    return path
+    return _save(plt, figure, path)
 
 
 def plot_scan(results: list[BetheDMFTResult], path, direction: str) -> Path:
@@ -80,9 +85,4 @@ def plot_scan(results: list[BetheDMFTResult], path, direction: str) -> Path:
         ax.legend(fontsize=8)
     axes[1].axhline(1.0, color="gray", lw=0.5, ls="--")
     figure.suptitle(f"Bethe lattice, U scan {direction} (each point started from the previous one)")
-    figure.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
-    return path
+    return _save(plt, figure, path)
