@@ -18,7 +18,17 @@ Layer: ``data`` (above ``gf``, ``h5``, ``bath``, ``reference``, ``spectral``, ``
 from .families import FAMILIES, FAMILY_RANGES, FamilyDensity, sample_family
 from .merge import HASHED_FIELDS, dataset_hash, merge_shards
 from .mps_source import MPSDataSettings, generate_mps_samples, mps_sample
-from .schema import FORMAT, SAMPLE_FIELDS, SCHEMA_VERSION, DatasetError, check_file
+from .schema import (
+    FIELD_VERSION,
+    FORMAT,
+    MISSING_VALUES,
+    SAMPLE_FIELDS,
+    SCHEMA_VERSION,
+    SUPPORTED_VERSIONS,
+    DatasetError,
+    check_file,
+    fields_of_version,
+)
 from .splits import DEFAULT_FRACTIONS, SPLITS, assign_splits, split_mask, split_point
 from .store import DatasetWriter, read_dataset, read_datasets
 from .synthetic import (
@@ -35,7 +45,11 @@ from .synthetic import (
 __all__ = [
     "FORMAT",
     "SCHEMA_VERSION",
+    "SUPPORTED_VERSIONS",
     "SAMPLE_FIELDS",
+    "FIELD_VERSION",
+    "MISSING_VALUES",
+    "fields_of_version",
     "DatasetError",
     "check_file",
     "DatasetWriter",

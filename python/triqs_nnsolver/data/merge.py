@@ -18,13 +18,14 @@ import os
 
 import numpy as np
 
-from .schema import SAMPLE_FIELDS
+from .schema import SAMPLE_FIELDS, fields_of_version
 from .store import DatasetWriter, read_datasets
 
 __all__ = ["HASHED_FIELDS", "merge_shards", "dataset_hash"]
 
-HASHED_FIELDS = tuple(name for name in SAMPLE_FIELDS if name != "wall_time")
-"""Sample fields that enter :func:`dataset_hash`: all but the wall time, which differs between reruns."""
+HASHED_FIELDS = tuple(name for name in fields_of_version(1) if name != "wall_time")
+"""Sample fields that enter :func:`dataset_hash`: those of schema 1 but the wall time, which differs between
+reruns. The run diagnostics of schema 2 do not enter, so a file upgraded from schema 1 keeps its hash."""
 
 
 def _bath_width(data: list[dict]) -> int:
@@ -142,8 +143,9 @@ def dataset_hash(paths) -> str:
     committed samples of all files, sorted by sample id; ``bath_eps``/``bath_V`` are cut to the largest
     bath of any sample (NaN padding beyond it does not count); every NaN is the canonical quiet NaN. So
     the hash does not depend on how the samples are split into files or ordered, on the padding width,
-    on provenance, package version or wall times: it changes exactly when a number a model is trained
-    on (or a stored bath, seed or truncation error) changes.
+    on provenance, package version, schema version, wall times or the schema-2 diagnostics (bond dimension,
+    E0, variance): it changes exactly when a number a model is trained on (or a stored bath, seed or
+    truncation error) changes.
     """
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     data = read_datasets(paths)

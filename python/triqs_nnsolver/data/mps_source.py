@@ -14,9 +14,9 @@ solve them. Then:
    normalized Gaussian of standard deviation ``sigma_w`` in frequency, the same quantity as an ``ed`` sample
    with ``EDSettings(sigma_w=...)`` (``doc/mps.md``: a finite bath's low-energy poles decay too slowly
    for an unwindowed transform at small alpha);
-5. ``A_real`` is a NaN row (an MPS run has no real-axis reference) and ``truncation_error`` is the run's largest
-   discarded weight. The remaining diagnostics (max bond dimension, E0 and its variance) are logged at INFO
-   level; the schema has no field for them.
+5. ``A_real`` is a NaN row (an MPS run has no real-axis reference); the run diagnostics are stored with the
+   sample: ``truncation_error`` (the largest discarded weight), ``max_bond_dim``, ``ground_energy`` (E0) and
+   ``energy_variance`` (``<0|(H - E0)^2|0>``), and the whole ``RunReport`` is logged at INFO level.
 
 Settings, seed and ids are stored as for :mod:`.synthetic` (``provenance`` of the file, ``seed`` per sample).
 Resuming, sharding and atomic sample writes are :class:`.store.DatasetWriter`'s; ids, seeds and the problem
@@ -121,7 +121,8 @@ def mps_sample(seed: int, index: int, grid, alphas, settings: MPSDataSettings | 
     Returns
     -------
     dict
-        As ``synthetic.ed_sample``; ``A_real`` is NaN, ``truncation_error`` the largest discarded weight.
+        As ``synthetic.ed_sample``; ``A_real`` is NaN, ``truncation_error`` the largest discarded weight,
+        ``max_bond_dim``, ``ground_energy`` and ``energy_variance`` those of the run (``mps.RunReport``).
     """
     settings = MPSDataSettings() if settings is None else settings
     grid = np.asarray(grid, dtype=np.float64)
@@ -147,6 +148,9 @@ def mps_sample(seed: int, index: int, grid, alphas, settings: MPSDataSettings | 
         "wall_time": time.perf_counter() - start,
         "truncation_error": result.report.discarded_weight,
         "seed": sample_seed(seed, index),
+        "max_bond_dim": result.report.max_bond_dim,
+        "ground_energy": result.report.E0,
+        "energy_variance": result.report.E0_variance,
     }
 
 

@@ -1,10 +1,10 @@
 """The versioned HDF5 layout of a training-data file, and the checks every reader applies.
 
 One file holds the samples of one generator run (or a merge of runs) on one frequency grid with one set
-of complex-time angles. Layout of schema version 1 (``N`` samples, ``n_w`` grid points, ``n_alpha``
+of complex-time angles. Layout of schema version 2 (``N`` samples, ``n_w`` grid points, ``n_alpha``
 angles, ``n_bath_max`` bath levels at most; energies in the model's unit, ``METHOD.md`` section 1):
 
-    /                         attrs: format = "triqs_nnsolver.dataset", schema_version = 1,
+    /                         attrs: format = "triqs_nnsolver.dataset", schema_version = 2,
                                      package_version (str), n_samples (int64: committed samples)
     /grid                     float64 (n_w,)     real frequencies, strictly increasing, no point at 0
     /alphas                   float64 (n_alpha,) complex-time angles (radians), 0 < alpha < pi/2
@@ -23,6 +23,14 @@ angles, ``n_bath_max`` bath levels at most; energies in the model's unit, ``METH
     /samples/wall_time        float64 (N,)       seconds spent on the sample
     /samples/truncation_error float64 (N,)       discarded weight of the MPS run; NaN for exact methods
     /samples/seed             int64   (N,)       seed of the sample's own random stream
+    /samples/max_bond_dim     int64   (N,)       largest bond dimension of the MPS run; -1 for exact methods
+    /samples/ground_energy    float64 (N,)       ground-state energy E0 of the impurity problem
+    /samples/energy_variance  float64 (N,)       <0|(H - E0)^2|0> of the MPS ground state; NaN for exact methods
+
+Versions: schema 2 added the run diagnostics ``max_bond_dim``, ``ground_energy`` and ``energy_variance``
+(:data:`FIELD_VERSION`). Files of schema 1 are still read: their missing fields read as
+:data:`MISSING_VALUES` (-1, NaN), and a writer that resumes one upgrades it to schema 2 in place (the new
+datasets first, filled with those values for the old rows, the version attribute last).
 
 Every ``samples/`` dataset has an unlimited first axis, chunked along it (as many samples per chunk as fit
 in 64 KiB, at most 1024; one sample per chunk read 4.5 times slower, measured). Its extent may
@@ -46,14 +54,19 @@ import numpy as np
 __all__ = [
     "FORMAT",
     "SCHEMA_VERSION",
+    "SUPPORTED_VERSIONS",
     "SAMPLE_FIELDS",
+    "FIELD_VERSION",
+    "MISSING_VALUES",
+    "fields_of_version",
     "DatasetError",
     "field_shape",
     "check_file",
 ]
 
 FORMAT = "triqs_nnsolver.dataset"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+SUPPORTED_VERSIONS = (1, 2)
 
 SAMPLE_FIELDS: dict[str, tuple[type, tuple[str, ...]]] = {
     "sample_id": (np.int64, ()),
@@ -69,8 +82,30 @@ SAMPLE_FIELDS: dict[str, tuple[type, tuple[str, ...]]] = {
     "wall_time": (np.float64, ()),
     "truncation_error": (np.float64, ()),
     "seed": (np.int64, ()),
+    "max_bond_dim": (np.int64, ()),
+    "ground_energy": (np.float64, ()),
+    "energy_variance": (np.float64, ()),
 }
-"""Every ``samples/`` dataset: dtype and the names of its per-sample axes, in canonical order."""
+"""Every ``samples/`` dataset of the current schema: dtype and the names of its per-sample axes, in order."""
+
+FIELD_VERSION = {"max_bond_dim": 2, "ground_energy": 2, "energy_variance": 2}
+"""The schema version that added a field; fields not listed are in every version."""
+
+MISSING_VALUES = {
+    "A_real": np.nan,
+    "wall_time": np.nan,
+    "truncation_error": np.nan,
+    "max_bond_dim": -1,
+    "ground_energy": np.nan,
+    "energy_variance": np.nan,
+}
+"""Optional fields and the value that stands for "not available": what a writer stores when a sample leaves
+the field out, and what a reader returns for a field that a file of an older schema lacks."""
+
+
+def fields_of_version(version: int) -> tuple[str, ...]:
+    """The ``samples/`` fields a file of schema ``version`` holds, in canonical order."""
+    return tuple(name for name in SAMPLE_FIELDS if FIELD_VERSION.get(name, 1) <= version)
 
 
 class DatasetError(ValueError):
@@ -93,7 +128,7 @@ def _text(value) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
-def _check_header(file: h5py.File, path) -> None:
+def _check_header(file: h5py.File, path) -> int:
     attrs = file.attrs
     found = _text(attrs["format"]) if "format" in attrs else None
     if found != FORMAT:
@@ -107,10 +142,12 @@ def _check_header(file: h5py.File, path) -> None:
             f"triqs_nnsolver reads; upgrade triqs_nnsolver (file written by package version "
             f"{_text(attrs.get('package_version', 'unknown'))})"
         )
-    if int(version) != SCHEMA_VERSION:
+    if int(version) not in SUPPORTED_VERSIONS:
         raise DatasetError(
-            f"{path} has schema_version {int(version)}, which triqs_nnsolver does not know; supported: {SCHEMA_VERSION}"
+            f"{path} has schema_version {int(version)}, which triqs_nnsolver does not know; supported: "
+            f"{', '.join(map(str, SUPPORTED_VERSIONS))}"
         )
+    return int(version)
 
 
 def _check_axis(file: h5py.File, path, name: str) -> np.ndarray:
@@ -135,18 +172,20 @@ def check_file(file: h5py.File, path) -> dict:
     Returns
     -------
     dict
-        ``grid`` (n_w,) and ``alphas`` (n_alpha,) float64 arrays, ``n_samples``, ``n_bath_max`` (ints),
-        ``package_version`` (str) and ``provenance``: ``{"generator": str, "settings": dict, "seed": int}``.
+        ``grid`` (n_w,) and ``alphas`` (n_alpha,) float64 arrays, ``n_samples``, ``n_bath_max``,
+        ``schema_version`` (ints), ``package_version`` (str) and ``provenance``: ``{"generator": str,
+        "settings": dict, "seed": int}``.
 
     Raises
     ------
     DatasetError
-        If the format attribute is not :data:`FORMAT`, the schema version is newer than or different from
-        :data:`SCHEMA_VERSION` (the message names both versions and the file), a dataset is missing or has
+        If the format attribute is not :data:`FORMAT`, the schema version is newer than :data:`SCHEMA_VERSION`
+        or not one of :data:`SUPPORTED_VERSIONS` (the message names the versions and the file), a dataset of
+        the file's version is missing or has
         the wrong dtype or shape, ``n_samples`` exceeds the stored rows, the settings are not JSON, or the
         committed sample ids are not unique.
     """
-    _check_header(file, path)
+    version = _check_header(file, path)
     grid = _check_axis(file, path, "grid")
     alphas = _check_axis(file, path, "alphas")
     if np.any(grid == 0):
@@ -162,7 +201,8 @@ def check_file(file: h5py.File, path) -> dict:
     if "bath_eps" not in samples or samples["bath_eps"].ndim != 2:
         raise DatasetError(f"{path}: /samples/bath_eps must be a 2-D dataset (N, n_bath_max)")
     n_bath_max = samples["bath_eps"].shape[1]
-    for name, (dtype, _) in SAMPLE_FIELDS.items():
+    for name in fields_of_version(version):
+        dtype = SAMPLE_FIELDS[name][0]
         expected = field_shape(name, grid.size, alphas.size, n_bath_max)
         if name not in samples:
             raise DatasetError(f"{path}: /samples/{name} is missing")
@@ -190,6 +230,7 @@ def check_file(file: h5py.File, path) -> dict:
         "alphas": alphas,
         "n_samples": n_samples,
         "n_bath_max": n_bath_max,
+        "schema_version": version,
         "package_version": _text(file.attrs.get("package_version", "unknown")),
         "provenance": info,
     }

@@ -8,11 +8,12 @@ lies beyond it, is ignored by readers and overwritten by the next append. A chun
 rows may be written again, but with the same bytes for those rows, so an interrupted write cannot alter
 them. Space is reserved ahead (the extent grows by an eighth, at least 16 rows; chunks are allocated
 at once and filled with NaN), so a regular append changes no HDF5 metadata except the value of
-``n_samples``; the reservation steps (logarithmically few) and the trim at :meth:`DatasetWriter.close`
-rewrite dataset extents, the only moments at which a hard kill (SIGKILL) could leave a file that HDF5
-cannot open. SIGINT and SIGTERM that arrive during a write are held back until the sample is committed
-(main thread only). Flushes reach the operating system, not the disk (no fsync): a killed process loses
-nothing, a power cut may. The file keeps the space of trimmed rows (at most an eighth).
+``n_samples``; the reservation steps (logarithmically few), the trim at :meth:`DatasetWriter.close` and
+the upgrade of a schema-1 file on resume rewrite HDF5 metadata, the only moments at which a hard kill
+(SIGKILL) could leave a file that HDF5 cannot open. SIGINT and SIGTERM that arrive during a write are
+held back until the sample is committed (main thread only). Flushes reach the operating system, not the
+disk (no fsync): a killed process loses nothing, a power cut may. The file keeps the space of trimmed rows
+(at most an eighth).
 
 :func:`read_dataset` returns the committed samples of one file as numpy arrays.
 What is not here: merging shards and the content hash (:mod:`.merge`), torch (:mod:`.torch_dataset`).
@@ -32,7 +33,16 @@ import h5py
 import numpy as np
 
 from ..version import __version__
-from .schema import FORMAT, SAMPLE_FIELDS, SCHEMA_VERSION, DatasetError, check_file, field_shape
+from .schema import (
+    FORMAT,
+    MISSING_VALUES,
+    SAMPLE_FIELDS,
+    SCHEMA_VERSION,
+    DatasetError,
+    check_file,
+    field_shape,
+    fields_of_version,
+)
 
 __all__ = ["DatasetWriter", "read_dataset", "read_datasets"]
 
@@ -41,7 +51,6 @@ logger = logging.getLogger(__name__)
 _MIN_GROWTH = 16  # rows added to the extent at least when it is too small; else an eighth of it (<= 12.5% spare)
 _CHUNK_BYTES = 1 << 16  # a chunk holds as many samples as fit in 64 KiB (scalars: 1024), at least one
 _MAX_CHUNK_ROWS = 1024
-_OPTIONAL = {"A_real": np.nan, "wall_time": np.nan, "truncation_error": np.nan}  # defaults of optional fields
 
 
 @contextlib.contextmanager
@@ -144,9 +153,11 @@ class DatasetWriter:
             self._file.close()
             raise
         self._n = int(self._file.attrs["n_samples"])
+        self._samples = self._file["samples"]
+        if int(self._file.attrs["schema_version"]) < SCHEMA_VERSION:
+            self._upgrade()
         if self._n:
             logger.info("resuming %s with %d committed samples", self.path, self._n)
-        self._samples = self._file["samples"]
         self._ids = set(self._samples["sample_id"][: self._n].tolist())
 
     def _create(self, generator: str, settings: str, seed: int) -> None:
@@ -159,20 +170,39 @@ class DatasetWriter:
             provenance = {"generator": generator, "settings": settings, "seed": np.int64(seed)}
             file.create_group("provenance").attrs.update(provenance)
             samples = file.create_group("samples")
-            for name, (dtype, _) in SAMPLE_FIELDS.items():
-                shape = field_shape(name, self.grid.size, self.alphas.size, self.n_bath_max)
-                dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
-                dcpl.set_alloc_time(h5py.h5d.ALLOC_TIME_EARLY)  # resize allocates: appends touch no metadata
-                samples.create_dataset(
-                    name,
-                    shape=(0, *shape),
-                    maxshape=(None, *shape),
-                    chunks=(_chunk_rows(shape), *shape),
-                    dtype=dtype,
-                    fillvalue=np.nan if dtype == np.float64 else -1,
-                    dcpl=dcpl,
-                )
+            for name in SAMPLE_FIELDS:
+                self._create_field(samples, name, 0)
         os.replace(temporary, self.path)
+
+    def _create_field(self, samples: h5py.Group, name: str, rows: int) -> None:
+        """An extendable, chunked ``samples/<name>`` of ``rows`` rows of the field's missing value (or NaN, -1)."""
+        dtype = SAMPLE_FIELDS[name][0]
+        shape = field_shape(name, self.grid.size, self.alphas.size, self.n_bath_max)
+        dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+        dcpl.set_alloc_time(h5py.h5d.ALLOC_TIME_EARLY)  # resize allocates: appends touch no metadata
+        samples.create_dataset(
+            name,
+            shape=(rows, *shape),
+            maxshape=(None, *shape),
+            chunks=(_chunk_rows(shape), *shape),
+            dtype=dtype,
+            fillvalue=MISSING_VALUES.get(name, np.nan if dtype == np.float64 else -1),
+            dcpl=dcpl,
+        )
+
+    def _upgrade(self) -> None:
+        """Bring a file of an older schema to :data:`SCHEMA_VERSION`: add the missing fields, filled with their
+        missing values for the existing rows, then raise the version attribute (a kill in between leaves an
+        old-version file with extra datasets, which readers accept and the next resume completes)."""
+        version = int(self._file.attrs["schema_version"])
+        extent = self._samples["sample_id"].shape[0]
+        for name in SAMPLE_FIELDS:
+            if name not in fields_of_version(version) and name not in self._samples:
+                self._create_field(self._samples, name, extent)
+        self._file.flush()
+        self._file.attrs.modify("schema_version", np.int64(SCHEMA_VERSION))
+        self._file.flush()
+        logger.info("upgraded %s from schema %d to %d", self.path, version, SCHEMA_VERSION)
 
     def _check_resume(self, generator: str, settings: str, seed: int) -> None:
         info = check_file(self._file, self.path)
@@ -218,7 +248,9 @@ class DatasetWriter:
             One entry per field of :data:`~.schema.SAMPLE_FIELDS` with its per-sample shape (scalars for
             ``sample_id``, ``U``, ...; ``(n_w,)`` for ``rho_Delta``; ``(n_alpha, n_w)`` for ``A_tilde``).
             ``bath_eps`` and ``bath_V`` may be shorter than ``n_bath_max`` (they are NaN-padded).
-            ``A_real``, ``wall_time`` and ``truncation_error`` may be left out (NaN).
+            The optional fields of :data:`~.schema.MISSING_VALUES` (``A_real``, ``wall_time`` and the run
+            diagnostics) may be left out: they are stored as "not available" (NaN, or -1 for
+            ``max_bond_dim``).
 
         Raises
         ------
@@ -226,7 +258,8 @@ class DatasetWriter:
             For unknown or missing keys.
         ValueError
             For a wrong shape, a non-finite required value, a bath longer than ``n_bath_max``, an
-            ``A_real`` that is neither finite nor all NaN, or a sample id already in the file.
+            ``A_real`` that is neither finite nor all NaN, a ``max_bond_dim`` below 1 other than -1, a
+            negative ``energy_variance``, or a sample id already in the file.
         """
         self.extend({name: [value] for name, value in sample.items()})
 
@@ -261,7 +294,7 @@ class DatasetWriter:
 
     def _rows(self, samples: dict) -> dict:
         unknown = sorted(set(samples) - set(SAMPLE_FIELDS))
-        missing = sorted(set(SAMPLE_FIELDS) - set(samples) - set(_OPTIONAL))
+        missing = sorted(set(SAMPLE_FIELDS) - set(samples) - set(MISSING_VALUES))
         if unknown or missing:
             raise TypeError(f"sample keys: unknown {unknown}, missing {missing}; the fields are {list(SAMPLE_FIELDS)}")
         k = len(samples["sample_id"])
@@ -269,7 +302,7 @@ class DatasetWriter:
         for name, (dtype, _) in SAMPLE_FIELDS.items():
             shape = (k, *field_shape(name, self.grid.size, self.alphas.size, self.n_bath_max))
             if name not in samples:
-                rows[name] = np.full(shape, _OPTIONAL[name])
+                rows[name] = np.full(shape, MISSING_VALUES[name], dtype=dtype)
                 continue
             value = np.asarray(samples[name], dtype=dtype)
             if (
@@ -288,8 +321,13 @@ class DatasetWriter:
         padding = np.isnan(rows["bath_eps"])
         if np.any(padding != np.isnan(rows["bath_V"])) or np.any(np.isinf(rows["bath_eps"]) | np.isinf(rows["bath_V"])):
             raise ValueError("bath_eps and bath_V must be finite and of equal length (NaN only as padding)")
+        bond = rows["max_bond_dim"]
+        if np.any((bond < 1) & (bond != -1)):
+            raise ValueError(f"sample field 'max_bond_dim' must be >= 1, or -1 for an exact method; got {bond}")
+        if np.any(rows["energy_variance"] < 0) or np.any(np.isinf(rows["energy_variance"])):
+            raise ValueError(f"sample field 'energy_variance' must be >= 0 or NaN; got {rows['energy_variance']}")
         for name, value in rows.items():
-            if name not in _OPTIONAL and name not in ("bath_eps", "bath_V") and not np.all(np.isfinite(value)):
+            if name not in MISSING_VALUES and name not in ("bath_eps", "bath_V") and not np.all(np.isfinite(value)):
                 raise ValueError(
                     f"sample field {name!r} must be finite; got {np.count_nonzero(~np.isfinite(value))} non-finite"
                 )
@@ -326,8 +364,9 @@ def read_dataset(path, fields=None) -> dict:
     dict
         One array per sample field, truncated to the ``n_samples`` committed samples (shapes of
         :mod:`.schema`), plus ``grid``, ``alphas`` (float64), ``n_samples``, ``n_bath_max``,
-        ``schema_version``, ``package_version``, ``provenance`` (``generator``, ``settings`` as a dict,
-        ``seed``) and ``path`` (str).
+        ``schema_version`` (of the file), ``package_version``, ``provenance`` (``generator``, ``settings`` as
+        a dict, ``seed``) and ``path`` (str). A field that the file's schema lacks (a schema-1 file has no run
+        diagnostics) comes back filled with its :data:`~.schema.MISSING_VALUES` entry.
 
     Raises
     ------
@@ -348,8 +387,15 @@ def read_dataset(path, fields=None) -> dict:
     with file:
         info = check_file(file, path)
         n = info["n_samples"]
-        result = {name: file["samples"][name][:n] for name in names}
-    result.update(info, schema_version=SCHEMA_VERSION, path=path)
+        stored = fields_of_version(info["schema_version"])
+        result = {}
+        for name in names:
+            if name in stored:
+                result[name] = file["samples"][name][:n]
+            else:
+                shape = field_shape(name, info["grid"].size, info["alphas"].size, info["n_bath_max"])
+                result[name] = np.full((n, *shape), MISSING_VALUES[name], dtype=SAMPLE_FIELDS[name][0])
+    result.update(info, path=path)
     return result
 
 

@@ -231,7 +231,8 @@ def ed_sample(seed: int, index: int, grid, alphas, settings: EDSettings | None =
     dict
         ``sample_id``, ``U``, ``eps_d``, ``rho_Delta``/``re_Delta`` (n_w,), ``bath_eps``/``bath_V``
         (n_levels <= n_bath,), ``A_tilde``/``dA_tilde_dalpha`` (n_alpha, n_w), ``A_real`` (n_w,),
-        ``wall_time`` (s), ``truncation_error`` (NaN: exact), ``seed`` (the sample's stream seed).
+        ``wall_time`` (s), ``truncation_error`` (NaN: exact), ``seed`` (the sample's stream seed),
+        ``max_bond_dim`` (-1: exact), ``ground_energy`` (the exact E0), ``energy_variance`` (NaN: exact).
 
     Raises
     ------
@@ -243,7 +244,8 @@ def ed_sample(seed: int, index: int, grid, alphas, settings: EDSettings | None =
     grid = np.asarray(grid, dtype=np.float64)
     start = time.perf_counter()
     problem = draw_problem(seed, index, settings)
-    poles = solve_siam(problem.bath, problem.U, problem.eps_d).poles
+    solution = solve_siam(problem.bath, problem.U, problem.eps_d)
+    poles = solution.poles
     try:
         A_tilde = np.stack([tilt(poles, grid, alpha, sigma_w=settings.sigma_w) for alpha in alphas])  # (n_alpha, n_w)
         dA_tilde = np.stack([dtilt_dalpha(poles, grid, alpha, sigma_w=settings.sigma_w) for alpha in alphas])
@@ -267,6 +269,9 @@ def ed_sample(seed: int, index: int, grid, alphas, settings: EDSettings | None =
         "wall_time": time.perf_counter() - start,
         "truncation_error": np.nan,
         "seed": sample_seed(seed, index),
+        "max_bond_dim": -1,
+        "ground_energy": solution.E0,
+        "energy_variance": np.nan,
     }
 
 

@@ -42,6 +42,9 @@ def test_generate_two_mps_samples(parser, tmp_path):
     assert np.all(np.isfinite(data["dA_tilde_dalpha"])) and np.all(np.isnan(data["A_real"]))
     assert np.all(np.isfinite(data["bath_eps"][:, :3])) and np.all(data["truncation_error"] < 1e-6)
     assert np.all(data["wall_time"] > 0)
+    assert np.all((data["max_bond_dim"] >= 1) & (data["max_bond_dim"] <= 16))  # diagnostics of the run, stored
+    # the variance of a DMRG state at svd_cutoff 1e-10 is a few 1e-10 here (energy scale of order 1)
+    assert np.all(np.isfinite(data["ground_energy"])) and np.all(data["energy_variance"] < 1e-8)
 
 
 def test_mps_options_with_the_ed_backend_are_refused(parser, tmp_path):

@@ -51,6 +51,9 @@ def random_sample(grid):
             "wall_time": rng.random(),
             "truncation_error": np.nan,
             "seed": index,
+            "max_bond_dim": 10 + index,
+            "ground_energy": rng.normal(),
+            "energy_variance": 1e-10 * rng.random(),
         }
 
     return make

@@ -77,6 +77,11 @@ def test_mps_and_ed_samples_at_one_resolution_agree():
     assert mps["U"] == ed["U"] and mps["eps_d"] == ed["eps_d"]
     assert np.abs(mps["A_tilde"] - ed["A_tilde"]).max() < 1e-4
     assert np.abs(mps["dA_tilde_dalpha"] - ed["dA_tilde_dalpha"]).max() < 1e-4
+    # run diagnostics: DMRG converges the energy to dmrg_tol = 1e-11 on 8 sites, so E0 agrees with ED to far
+    # below 1e-8; the exact method stores "not available" for bond dimension and variance
+    assert abs(mps["ground_energy"] - ed["ground_energy"]) < 1e-8
+    assert 1 <= mps["max_bond_dim"] <= 32 and 0 <= mps["energy_variance"] < 1e-10
+    assert ed["max_bond_dim"] == -1 and np.isnan(ed["energy_variance"])
 
 
 @pytest.mark.parametrize(

@@ -56,6 +56,7 @@ def test_sample_fields_and_identity(fine_samples):
     assert set(sample) == set(SAMPLE_FIELDS)
     assert sample["sample_id"] == SEED * 2**32 and sample["U"] == problem.U and sample["eps_d"] == problem.eps_d
     assert np.isnan(sample["truncation_error"]) and sample["wall_time"] > 0
+    assert sample["max_bond_dim"] == -1 and np.isnan(sample["energy_variance"]) and np.isfinite(sample["ground_energy"])
     repeated = ed_sample(SEED, 0, FINE_GRID, FINE_ALPHAS, EDSettings(n_bath=3))
     for name in SAMPLE_FIELDS:
         if name != "wall_time":
