@@ -18,16 +18,20 @@ semicircle (``bath.discretize_function``, linear bins, L levels) with the Gaussi
 - ``dA_win``/``ddA_win``: MPS against the exact G of the same bath through the same window (the MPS error);
 - ``dA_res``/``ddA_res``: against ``tilt(poles, sigma_w=...)`` of the same bath (adds the window truncation);
 - ``dA_cont``/``ddA_cont``: against the continuous semicircle at the same resolution (adds the bath
-  discretization: the error a training sample carries with respect to the Bethe problem).
+  discretization: the error a training sample carries with respect to the Bethe problem);
+- at U > 0, where nothing exact exists at these sizes, ``dA_ref``/``ddA_ref``: against a tight MPS run of the
+  same bath (a ``ref-...`` point: chi 128, svd_cutoff 1e-12, dt 0.1), which shows the convergence in chi,
+  cutoff and dt. A reference is solved before the points that name it.
 
 ``--study`` prints the U = 0 part of this without MPS (the exact free-fermion G, identical to the MPS G to
 1e-5): the error against the continuum versus bath representation (the uniform chain, linear and
 logarithmic star), number of levels and sigma_w, at alphas 0.1, 0.2, 0.4, 0.6; ``trunc`` is the window
 truncation and Filon error alone (time route against ``tilt(poles, sigma_w)`` of the same bath).
 
-BLAS and block2 run on one thread. Not a test: nothing asserts. Usage:
+BLAS and block2 run on one thread per point; ``--jobs K`` solves K points at once (one core each; wall
+times then carry the contention of a shared memory bus). Not a test: nothing asserts. Usage:
 
-    python bench/bench_mps.py [--points NAME ...]     (names: see POINTS; default all)
+    python bench/bench_mps.py [--points NAME ...] [--jobs K]   (names: see POINTS; default all)
     python bench/bench_mps.py --study                 (free-fermion study, about 1 CPU minute)
 """
 
@@ -39,6 +43,7 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse  # noqa: E402
 import multiprocessing  # noqa: E402
 import resource  # noqa: E402
+from concurrent.futures import ProcessPoolExecutor, as_completed  # noqa: E402
 
 import numpy as np  # noqa: E402
 
@@ -57,11 +62,27 @@ POINTS = {
     "u2-L5-chi64": (5, 2.0, (0.3,), {"chi": 64}),
     "u2-L9-chi64": (9, 2.0, (0.3,), {"chi": 64}),
     "u4-L9-chi64": (9, 4.0, (0.3,), {"chi": 64}),
-    # resolution points: (L, U, alphas, MPSSettings overrides, sigma_w); linear star of L levels
+    # resolution points: (L, U, alphas, MPSSettings overrides, sigma_w[, reference point]); linear star of L levels
     "res-u0-L19-s0.2": (19, 0.0, (0.1, 0.2, 0.4), {}, 0.2),
     "res-u0-L29-s0.2": (29, 0.0, (0.1, 0.2, 0.4), {}, 0.2),
     "res-u2-L29-s0.2": (29, 2.0, (0.2,), {}, 0.2),
     "res-u0-L39-s0.2": (39, 0.0, (0.2,), {}, 0.2),  # gave G = 0 before the fix of apply, doc/mps.md
+    "res-u0-L29-alphas": (29, 0.0, (0.05, 0.8), {}, 0.2),
+    "res-u0-L19-dt0.05": (19, 0.0, (0.2,), {"dt": 0.05}, 0.2),
+    "res-u0-L19-dt0.4": (19, 0.0, (0.2,), {"dt": 0.4}, 0.2),
+    "res-u0-L19-chi16": (19, 0.0, (0.2,), {"chi": 16}, 0.2),
+    # convergence at U > 0 against a tight MPS run of the same bath (chi 128, cutoff 1e-12, dt 0.1): dA_ref
+    "ref-u2-L19": (19, 2.0, (0.1, 0.4), {"chi": 128, "svd_cutoff": 1e-12, "dt": 0.1}, 0.2),
+    "res-u2-L19": (19, 2.0, (0.1, 0.4), {}, 0.2, "ref-u2-L19"),
+    "res-u2-L19-chi16": (19, 2.0, (0.1, 0.4), {"chi": 16}, 0.2, "ref-u2-L19"),
+    "res-u2-L19-chi32": (19, 2.0, (0.1, 0.4), {"chi": 32}, 0.2, "ref-u2-L19"),
+    "res-u2-L19-chi128": (19, 2.0, (0.1, 0.4), {"chi": 128}, 0.2, "ref-u2-L19"),
+    "res-u2-L19-cut1e-8": (19, 2.0, (0.1, 0.4), {"svd_cutoff": 1e-8}, 0.2, "ref-u2-L19"),
+    "res-u2-L19-dt0.3": (19, 2.0, (0.1, 0.4), {"dt": 0.3}, 0.2, "ref-u2-L19"),
+    "res-u2-L19-dt0.4": (19, 2.0, (0.1, 0.4), {"dt": 0.4}, 0.2, "ref-u2-L19"),
+    "ref-u4-L19": (19, 4.0, (0.1, 0.4), {"chi": 128, "svd_cutoff": 1e-12, "dt": 0.1}, 0.2),
+    "res-u4-L19": (19, 4.0, (0.1, 0.4), {}, 0.2, "ref-u4-L19"),
+    "res-u4-L19-dt0.4": (19, 4.0, (0.1, 0.4), {"dt": 0.4}, 0.2, "ref-u4-L19"),
 }
 
 
@@ -161,21 +182,25 @@ def _reference(L, U, alphas, t):
     return None
 
 
-def run_resolution_point(name, queue):
-    """A ``res-...`` point: linear star, Gaussian window, errors against the same bath and the continuum."""
+def run_resolution_point(name):
+    """A ``res-...``/``ref-...`` point: linear star, Gaussian window, errors against the same bath and the
+    continuum at U = 0; the row carries ``A``/``dA`` on the fine grid for comparisons with a reference point."""
     from triqs_nnsolver.mps import MPSSettings, solve_complex_time
     from triqs_nnsolver.reference import free_impurity_greater, free_impurity_lesser, free_impurity_poles
     from triqs_nnsolver.spectral import gaussian_window_t_max, tilted_spectral_from_time
 
-    L, U, alphas, overrides, sigma_w = POINTS[name]
+    L, U, alphas, overrides, sigma_w = POINTS[name][:5]
     dt = overrides.get("dt", MPSSettings().dt)
     settings = MPSSettings(n_bath=L, t_max=gaussian_window_t_max(sigma_w, dt=dt), **overrides)
     bath = semicircle_bath("linear", L)
     result = solve_complex_time(bath, U, -U / 2, alphas, settings)
     row = {"name": name, "wall": result.report.wall_time, "chi_max": result.report.max_bond_dim,
            "dw": result.report.discarded_weight, "n_alpha": len(alphas), "t_max": settings.t_max}  # fmt: skip
+    w = fine_grid()
+    row["A"] = result.A_tilde(w, "gaussian", sigma_w=sigma_w)
+    row["dA"] = result.dA_tilde_dalpha(w, "gaussian", sigma_w=sigma_w)
     if U == 0:
-        w, continuum, poles = fine_grid(), semicircle_quadrature(), free_impurity_poles(bath, 0.0)
+        continuum, poles = semicircle_quadrature(), free_impurity_poles(bath, 0.0)
         columns = {key: [] for key in ("dA_win", "dA_res", "ddA_res", "dA_cont", "ddA_cont")}
         for j, alpha in enumerate(alphas):
             greater = (result.G_greater[:, j], result.dG_greater_dalpha[:, j])
@@ -183,22 +208,22 @@ def run_resolution_point(name, queue):
             exact_greater = free_impurity_greater(bath, 0.0, result.t, alpha)[0]
             exact_lesser = free_impurity_lesser(bath, 0.0, result.t, alpha)[0]
             exact = tilted_spectral_from_time(result.t, exact_greater, exact_lesser, w, "gaussian", sigma_w=sigma_w)
-            columns["dA_win"].append(np.abs(result.A_tilde(w, "gaussian", sigma_w=sigma_w)[:, j] - exact).max())
+            columns["dA_win"].append(np.abs(row["A"][:, j] - exact).max())
             for key, value in resolved_errors(result.t, greater, lesser, poles, alpha, sigma_w, w, continuum).items():
                 columns[key].append(value)
         row.update(columns)
     row["rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    queue.put(row)
+    return row
 
 
-def run_point(name, queue):
+def run_point(name):
+    """Solve one point in this process and return its row (a dict of costs and errors)."""
     from triqs_nnsolver.bath import semicircle_chain
     from triqs_nnsolver.mps import MPSSettings, solve_complex_time
     from triqs_nnsolver.spectral import tilt, tilted_spectral_from_time
 
-    if len(POINTS[name]) == 5:
-        run_resolution_point(name, queue)
-        return
+    if len(POINTS[name]) >= 5:
+        return run_resolution_point(name)
     L, U, alphas, overrides = POINTS[name]
     settings = MPSSettings(n_bath=L, **overrides)
     result = solve_complex_time(semicircle_chain(1.0, L), U, -U / 2, alphas, settings)
@@ -220,39 +245,56 @@ def run_point(name, queue):
             dA_tilt.append(np.abs(A_mps[:, j] - tilt(poles, W, alphas[j])).max())
         row.update(dG=dG, dA_win=dA_win, dA_tilt=dA_tilt)
     row["rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    queue.put(row)
+    return row
 
 
 def _fmt(values):
     return "/".join(f"{v:.1e}" for v in values) if values is not None else "-"
 
 
+def _print_row(name, row, reference=None):
+    per_hour = 3600 / (row["wall"] / row["n_alpha"])
+    cost = f"{row['wall']:7.1f} {per_hour:6.0f} {row['rss_mib']:7.0f} {row['chi_max']:4d} {row['dw']:8.1e}"
+    if "t_max" not in row:
+        errors = f"{_fmt(row.get('dG')):>9s} {_fmt(row.get('dA_win')):>9s} {_fmt(row.get('dA_tilt')):>9s}"
+        print(f"{name:22s} {cost} {errors}", flush=True)
+        return
+    if reference is not None:  # against the tight run of the same bath: the MPS error at these settings
+        row["dA_ref"] = np.abs(row["A"] - reference["A"]).max(axis=0)
+        row["ddA_ref"] = np.abs(row["dA"] - reference["dA"]).max(axis=0)
+    keys = ("dA_win", "dA_res", "ddA_res", "dA_cont", "ddA_cont", "dA_ref", "ddA_ref")
+    errors = " ".join(f"{key}={_fmt(row[key])}" for key in keys if key in row)
+    print(f"{name:22s} {cost} t_max={row['t_max']} {errors}", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--points", nargs="+", default=list(POINTS), choices=list(POINTS))
+    parser.add_argument("--jobs", type=int, default=1, help="points solved at once, one process and core each")
     parser.add_argument("--study", action="store_true", help="free-fermion resolution study only (no MPS)")
     arguments = parser.parse_args()
     if arguments.study:
         study()
         return
-    context = multiprocessing.get_context("spawn")
+    names = list(dict.fromkeys(arguments.points))
+    for name in list(names):  # a point compared with a reference needs the reference, solved first
+        if len(POINTS[name]) == 6 and POINTS[name][5] not in names:
+            names.insert(0, POINTS[name][5])
+    names.sort(key=lambda name: not name.startswith("ref-"))
     print(f"{'point':22s} {'wall_s':>7s} {'per_h':>6s} {'rss_MiB':>7s} {'chi':>4s} {'dw':>8s} {'dG':>9s} "
           f"{'dA_win':>9s} {'dA_tilt':>9s}", flush=True)  # fmt: skip
-    for name in arguments.points:
-        queue = context.Queue()
-        process = context.Process(target=run_point, args=(name, queue))
-        process.start()
-        row = queue.get()
-        process.join()
-        per_hour = 3600 / (row["wall"] / row["n_alpha"])
-        cost = f"{row['wall']:7.1f} {per_hour:6.0f} {row['rss_mib']:7.0f} {row['chi_max']:4d} {row['dw']:8.1e}"
-        if "t_max" in row:  # a resolution point
-            errors = " ".join(f"{key}={_fmt(row.get(key))}" for key in
-                              ("dA_win", "dA_res", "ddA_res", "dA_cont", "ddA_cont"))  # fmt: skip
-            print(f"{name:22s} {cost} t_max={row['t_max']} {errors}", flush=True)
-            continue
-        errors = f"{_fmt(row.get('dG')):>9s} {_fmt(row.get('dA_win')):>9s} {_fmt(row.get('dA_tilt')):>9s}"
-        print(f"{name:22s} {cost} {errors}", flush=True)
+    rows, waiting = {}, []
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(arguments.jobs, mp_context=context, max_tasks_per_child=1) as pool:
+        futures = {pool.submit(run_point, name): name for name in names}
+        for future in as_completed(futures):
+            rows[futures[future]] = future.result()
+            waiting.append(futures[future])
+            for name in sorted(waiting, key=lambda name: not name.startswith("ref-")):
+                reference = POINTS[name][5] if len(POINTS[name]) == 6 else None
+                if reference is None or reference in rows:
+                    _print_row(name, rows[name], rows.get(reference))
+                    waiting.remove(name)
 
 
 if __name__ == "__main__":
