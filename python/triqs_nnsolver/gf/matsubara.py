@@ -196,17 +196,47 @@ def tau_from_matsubara(G_iw, beta: float, tau, c1=1.0, c2=0.0, c3=0.0) -> np.nda
             ) from err
     remainder = G_arr - sum(c[None] / iw.reshape((-1,) + (1,) * len(target)) ** k for k, c in enumerate(tails, 1))
     remainder = remainder.reshape(2 * n_iw, -1)  # (2 n_iw, m)
-    theta = tau_arr.ravel() / beta
-    out = np.empty((theta.size, remainder.shape[1]), dtype=complex)
-    step = max(1, _CHUNK // (2 * n_iw))
-    for start in range(0, theta.size, step):
-        # exp(-i w_n tau) = exp(-i pi (2n+1) tau / beta); reduce the phase mod 2 pi before exponentiating
-        phase = np.mod(np.outer(theta[start : start + step], odd), 2.0)
-        out[start : start + step] = np.exp(-1j * np.pi * phase) @ remainder / beta
+    n_intervals = _uniform_intervals(tau_arr, beta)
+    if n_intervals:
+        out = _fourier_sum_uniform(remainder, n_iw, n_intervals) / beta
+    else:
+        out = _fourier_sum_dense(remainder, odd, tau_arr.ravel() / beta) / beta
     t = tau_arr.ravel()[:, None]
     first, second, third = (c.reshape(1, -1) for c in tails)
     out += -0.5 * first + second * (2 * t - beta) / 4 + third * (beta * t - t**2) / 4
     return out.reshape(tau_arr.shape + target)
+
+
+def _uniform_intervals(tau: np.ndarray, beta: float) -> int:
+    """M if ``tau`` is ``k beta / M`` for k = 0 .. M (to 1e-12 beta), else 0."""
+    if tau.ndim != 1 or tau.size < 2:
+        return 0
+    M = tau.size - 1
+    return M if np.allclose(tau, np.arange(M + 1) * (beta / M), rtol=0.0, atol=1e-12 * beta) else 0
+
+
+def _fourier_sum_uniform(remainder: np.ndarray, n_iw: int, M: int) -> np.ndarray:
+    """``S_k = sum_n exp(-i pi (2n+1) k / M) R_n``, k = 0 .. M, for n = -n_iw .. n_iw-1, by one FFT.
+
+    ``exp(-i pi (2n+1) k / M) = exp(-i pi k / M) exp(-2 pi i n k / M)``, and the second factor is periodic in
+    n with period M: the R_n are summed into M bins (n mod M; exact for any M) and transformed.
+    """
+    bins = np.zeros((M, remainder.shape[1]), dtype=complex)
+    np.add.at(bins, np.arange(-n_iw, n_iw) % M, remainder)
+    spectrum = np.fft.fft(bins, axis=0)  # sum_j bins_j exp(-2 pi i j k / M)
+    k = np.arange(M + 1)
+    return np.exp(-1j * np.pi * k / M)[:, None] * spectrum[k % M]
+
+
+def _fourier_sum_dense(remainder: np.ndarray, odd: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    """``S_j = sum_n exp(-i pi (2n+1) theta_j) R_n`` for any ``theta = tau / beta`` in [0, 1], in blocks."""
+    out = np.empty((theta.size, remainder.shape[1]), dtype=complex)
+    step = max(1, _CHUNK // odd.size)
+    for start in range(0, theta.size, step):
+        # reduce the phase mod 2 pi before exponentiating
+        phase = np.mod(np.outer(theta[start : start + step], odd), 2.0)
+        out[start : start + step] = np.exp(-1j * np.pi * phase) @ remainder
+    return out
 
 
 def _phi1(x: np.ndarray) -> np.ndarray:

@@ -92,6 +92,19 @@ def test_tau_from_matsubara_pole_sum():
     np.testing.assert_allclose(fitted.real, exact, rtol=0, atol=1e-8)
 
 
+@pytest.mark.parametrize("n_tau", [201, 5001])  # M = n_tau - 1 below and above 2 n_iw: binned n mod M, and not
+def test_tau_from_matsubara_uniform_grid_fft_equals_the_dense_sum(n_tau):
+    """A uniform grid k beta / M takes the FFT path; the same times without the end points take the dense sum."""
+    mesh = MeshImFreq(beta=BETA, statistic="F", n_iw=N_IW)
+    G_iw = _pole_sum_iw(mesh)
+    tau = np.linspace(0.0, BETA, n_tau)
+    fft = tau_from_matsubara(G_iw, BETA, tau, *EXACT_TAIL)
+    dense = tau_from_matsubara(G_iw, BETA, tau[1:-1], *EXACT_TAIL)  # not k beta / M for k = 0 .. M: dense path
+    # the same finite sum in two orders of summation: rounding only (sum of 2 n_iw terms of size <= 1/w_0)
+    np.testing.assert_allclose(fft[1:-1], dense, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(fft.real, _pole_sum_tau(tau), rtol=0, atol=1e-9)  # and the exact answer (as above)
+
+
 def test_tail_moments_of_pole_sum():
     mesh = MeshImFreq(beta=BETA, statistic="F", n_iw=N_IW)
     c = tail_moments(mesh, _pole_sum_iw(mesh))
