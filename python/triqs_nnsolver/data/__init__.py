@@ -10,7 +10,8 @@
 - :mod:`.mps_source`: complex-time MPS samples (:func:`generate_mps_samples`, block2), same schema and ids.
 
 The torch ``Dataset`` lives in :mod:`triqs_nnsolver.data.torch_dataset`, which is *not* imported here:
-``import triqs_nnsolver.data`` needs numpy, scipy, h5py and block2 only, so data generation runs without torch.
+``import triqs_nnsolver.data`` needs numpy, scipy and h5py only (block2 when an MPS sample is computed), so
+data generation runs without torch.
 
 Layer: ``data`` (above ``gf``, ``h5``, ``bath``, ``reference``, ``spectral``, ``mps``; below ``model``).
 """

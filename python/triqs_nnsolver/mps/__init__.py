@@ -10,7 +10,7 @@
 
 Physics and conventions: ``METHOD.md`` sections 1-2; arXiv:2311.10909, arXiv:2511.14505. Documentation:
 ``doc/mps.md``. What is not here: dataset files (``triqs_nnsolver.data.mps_source``).
-Layer: ``mps`` (layer 2; imports ``bath``, ``reference``, ``spectral`` and block2).
+Layer: ``mps`` (layer 2; imports ``bath``, ``reference``, ``spectral``; block2 when a run starts).
 """
 
 from .engine import Block2Session

@@ -12,21 +12,26 @@ temporary directory under ``MPSSettings.scratch_dir`` (``/dev/shm`` by default: 
 system on disk, issue 4) and removes it on :meth:`Block2Session.close`. block2 keeps one global frame per
 process, so only one session may be open at a time.
 
+block2 is imported when a session opens, not with the package: ``triqs_nnsolver.data``, the ``ed`` backend,
+training and the command line work where block2 is not installed (e.g. a TRIQS environment), and only an
+MPS run needs it (:func:`block2_driver_module`).
+
 What is not here: the physics of the run (``mps.ground_state``, ``mps.evolution``, ``mps.solver``).
 Layer: ``mps`` (layer 2); the only module that imports block2.
 """
 
 from __future__ import annotations
 
+import importlib
 import shutil
 import tempfile
-
-from pyblock2.driver.core import DMRGDriver, MPOAlgorithmTypes, SymmetryTypes
 
 from .geometry import SpinSplitGeometry
 from .settings import MPSSettings
 
-__all__ = ["Block2Session"]
+__all__ = ["Block2Session", "block2_driver_module"]
+
+BLOCK2_REQUIREMENT = "block2==0.5.4"  # as pinned in pyproject.toml
 
 _FERMIONIC_OPS = "cdCD"
 _MULTIPLY_SWEEPS = 10  # fitting sweeps of an MPO application (converges in 2-3 for a one-site operator)
@@ -35,6 +40,22 @@ _FIT_CUTOFF = 1e-24  # SVD cutoff of the untruncated first fit of an MPO applica
 _FIT_NORM_TOL = 1e-6  # largest relative change of the norm that the truncation to svd_cutoff may cause
 _DMRG_NOISE = (1e-4, 1e-4, 1e-5, 1e-5, 1e-6, 1e-6)  # perturbative noise of the first sweeps, then 0
 _DAVIDSON_TOL = 1e-12  # squared residual of the Davidson eigensolver
+
+
+def block2_driver_module():
+    """``pyblock2.driver.core``, imported on first use.
+
+    Raises
+    ------
+    ImportError
+        If block2 is not installed, naming the package to install.
+    """
+    try:
+        return importlib.import_module("pyblock2.driver.core")
+    except ImportError as err:
+        raise ImportError(
+            f"the MPS solver needs block2 (pip install {BLOCK2_REQUIREMENT}); importing pyblock2 failed: {err}"
+        ) from err
 
 
 class Block2Session:
@@ -56,11 +77,13 @@ class Block2Session:
     def __init__(self, geometry: SpinSplitGeometry, settings: MPSSettings):
         self.geometry = geometry
         self.settings = settings
+        core = block2_driver_module()
+        self._fast_bipartite = core.MPOAlgorithmTypes.FastBipartite
         self.scratch = tempfile.mkdtemp(prefix="triqs_nnsolver_mps_", dir=settings.scratch_dir)
         try:
-            self.driver = DMRGDriver(
+            self.driver = core.DMRGDriver(
                 scratch=self.scratch,
-                symm_type=SymmetryTypes.SZ | SymmetryTypes.CPX,
+                symm_type=core.SymmetryTypes.SZ | core.SymmetryTypes.CPX,
                 n_threads=settings.n_threads,
                 stack_mem=settings.stack_mem_mib << 20,
             )
@@ -101,14 +124,14 @@ class Block2Session:
             builder.add_term(letters, list(sites), value)
         builder.add_const(const)
         expr = builder.finalize(adjust_order=True, fermionic_ops=_FERMIONIC_OPS)
-        return self.driver.get_mpo(expr, algo_type=MPOAlgorithmTypes.FastBipartite, iprint=0)
+        return self.driver.get_mpo(expr, algo_type=self._fast_bipartite, iprint=0)
 
     def operator_mpo(self, letter: str, site: int):
         """MPO of the single operator ``letter`` (``c``, ``d``, ``C``, ``D``) on MPS site ``site``."""
         builder = self.driver.expr_builder()
         builder.add_term(letter, [site], 1.0)
         expr = builder.finalize(adjust_order=True, fermionic_ops=_FERMIONIC_OPS)
-        return self.driver.get_mpo(expr, algo_type=MPOAlgorithmTypes.FastBipartite, add_ident=False, iprint=0)
+        return self.driver.get_mpo(expr, algo_type=self._fast_bipartite, add_ident=False, iprint=0)
 
     def ground_state(self, mpo, n: int, twos: int, tag: str):
         """Lowest state of ``mpo`` in the sector (N, 2 S_z) by two-site DMRG.
