@@ -113,7 +113,8 @@ def run_export(arguments: argparse.Namespace) -> int:
     domain = metadata.training_domain
     print(
         f"wrote {path}: grid of {metadata.model_config.grid_n_w} points, trained on U in {domain.U}, "
-        f"eps_d in {domain.eps_d}, alpha in {domain.alpha}; data {metadata.training_data_hash[:19]}..."
+        f"eps_d in {domain.eps_d}, alpha in {domain.alpha}; data {metadata.training_data_hash[:19]}... "
+        f"at resolution sigma_w = {metadata.data_resolution}"
     )
     return 0
 

@@ -4,6 +4,7 @@
 - :mod:`.store`: :class:`DatasetWriter` (create or resume, append, commit ``n_samples`` last),
   :func:`read_dataset`, :func:`read_datasets`;
 - :mod:`.merge`: :func:`merge_shards` (atomic), :func:`dataset_hash`;
+- :mod:`.resolution`: :func:`data_resolution`, the common sigma_w of a data set's targets;
 - :mod:`.splits`: deterministic train/validation/test split by sample id;
 - :mod:`.families`: random hybridization densities (model units, weight 1/4);
 - :mod:`.synthetic`: exact-diagonalization samples (:func:`generate_ed_samples`), resumable and shardable;
@@ -19,6 +20,7 @@ Layer: ``data`` (above ``gf``, ``h5``, ``bath``, ``reference``, ``spectral``, ``
 from .families import FAMILIES, FAMILY_RANGES, FamilyDensity, sample_family
 from .merge import HASHED_FIELDS, dataset_hash, merge_shards
 from .mps_source import MPSDataSettings, generate_mps_samples, mps_sample
+from .resolution import data_resolution, settings_resolution
 from .schema import (
     FIELD_VERSION,
     FORMAT,
@@ -58,6 +60,8 @@ __all__ = [
     "read_datasets",
     "merge_shards",
     "dataset_hash",
+    "data_resolution",
+    "settings_resolution",
     "HASHED_FIELDS",
     "SPLITS",
     "DEFAULT_FRACTIONS",

@@ -26,6 +26,7 @@ import torch
 
 from ..gf import spectral_norm
 from .merge import dataset_hash
+from .resolution import data_resolution
 from .schema import SCHEMA_VERSION
 from .splits import DEFAULT_FRACTIONS, SPLITS, split_mask
 from .store import read_datasets
@@ -148,12 +149,14 @@ def describe_training_data(paths, train_set: SpectralDataset) -> dict:
     """What an exported model records about its training data (JSON-serialisable).
 
     Returns ``{"files": [...], "hash": dataset_hash(paths), "schema_version": SCHEMA_VERSION,
-    "training_domain": train_set.training_domain()}``; the hash covers every file (all splits), the domain
-    only the training split.
+    "resolution": data_resolution(paths), "training_domain": train_set.training_domain()}``; the hash covers
+    every file (all splits), the domain only the training split. Raises ``DatasetError`` for files of
+    different resolutions (:func:`~.resolution.data_resolution`).
     """
     return {
         "files": [str(p) for p in paths],
         "hash": dataset_hash(paths),
         "schema_version": SCHEMA_VERSION,
+        "resolution": data_resolution(paths),
         "training_domain": train_set.training_domain(),
     }

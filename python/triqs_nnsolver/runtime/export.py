@@ -2,7 +2,8 @@
 
 The checkpoint (``best.pt`` of :func:`triqs_nnsolver.train.train`) gives the network and its
 configuration; ``training_data.json``, written next to it by ``triqs-nnsolver train``, gives the
-training domain, the data hash and the data schema version. Both go into the exported file's
+training domain, the data hash, the data schema version and the data resolution sigma_w (absent from
+records written before it existed: the model then records None, "not recorded"). Both go into the exported file's
 metadata (:mod:`.model_file`).
 
 Layer: ``runtime`` (it reads the ``train`` layer's checkpoints).
@@ -60,6 +61,7 @@ def export_checkpoint(checkpoint_path, out_path, training_data_path=None) -> Pat
             training_domain=TrainingDomain(**record["training_domain"]),
             training_data_hash=str(record["hash"]),
             data_schema_version=int(record["schema_version"]),
+            data_resolution=record.get("resolution"),
         )
     except (KeyError, TypeError) as err:
         raise ValueError(f"'{record_path}' is not a complete training-data record ({err!r})") from err

@@ -8,7 +8,10 @@ with an extra file ``metadata.json`` inside the archive holding
 - ``model_config`` (the :class:`~triqs_nnsolver.model.ModelConfig`, which defines the grid) and ``grid``;
 - ``energy_unit``: a sentence saying what 1.0 means (see :mod:`triqs_nnsolver.model.scaling`);
 - ``training_domain``: ranges of U, eps_d, the hybridization scale and alpha seen in training;
-- ``training_data_hash``: a digest of the training files.
+- ``training_data_hash``: a digest of the training files;
+- ``data_resolution`` (metadata version 2): the frequency resolution sigma_w of the training targets (energy
+  unit; 0.0: unbroadened). The network predicts ``A~`` convolved with a Gaussian of this standard deviation.
+  Files of metadata version 1 do not record it (read as None).
 
 :func:`read_model_metadata` reads it without loading the network (the archive is a zip file), and
 :func:`load_model` refuses files that are not triqs_nnsolver models, that were written by a newer
@@ -47,7 +50,7 @@ __all__ = [
 ]
 
 MODEL_FORMAT = "triqs_nnsolver.model"
-METADATA_VERSION = 1
+METADATA_VERSION = 2
 METADATA_FILE = "metadata.json"
 ENERGY_UNIT = "model unit: the hybridization weight int rho_Delta = 1/4, i.e. the half-bandwidth D = 1 of a Bethe bath"
 
@@ -86,6 +89,7 @@ class ModelMetadata:
     training_domain: TrainingDomain
     training_data_hash: str
     data_schema_version: int
+    data_resolution: float | None = None  # sigma_w of the training targets (energy unit); None: not recorded
     package_version: str = __version__
     energy_unit: str = ENERGY_UNIT
     metadata_version: int = METADATA_VERSION
@@ -102,6 +106,7 @@ class ModelMetadata:
                 "energy_unit": self.energy_unit,
                 "training_domain": dataclasses.asdict(self.training_domain),
                 "training_data_hash": self.training_data_hash,
+                "data_resolution": self.data_resolution,
             },
             indent=1,
         )
@@ -127,6 +132,7 @@ class ModelMetadata:
                 training_domain=TrainingDomain(**values["training_domain"]),
                 training_data_hash=str(values["training_data_hash"]),
                 data_schema_version=int(values["data_schema_version"]),
+                data_resolution=_resolution(values.get("data_resolution")),
                 package_version=str(values["package_version"]),
                 energy_unit=str(values["energy_unit"]),
                 metadata_version=int(values["metadata_version"]),
@@ -138,6 +144,15 @@ class ModelMetadata:
         return metadata
 
 
+def _resolution(value) -> float | None:
+    if value is None:
+        return None
+    resolution = float(value)
+    if not 0.0 <= resolution < float("inf"):
+        raise ValueError(f"data_resolution must be None or a finite number >= 0; got {value!r}")
+    return resolution
+
+
 def write_model_file(model: torch.nn.Module, metadata: ModelMetadata, path) -> Path:
     """Script ``model`` and write it with its metadata to ``path`` atomically (temp file, then rename)."""
     path = Path(path)
@@ -145,6 +160,9 @@ def write_model_file(model: torch.nn.Module, metadata: ModelMetadata, path) -> P
     scripted = torch.jit.script(model.eval())
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(handle)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes 0600; a model file is as readable as any new file
     try:
         torch.jit.save(scripted, temporary, _extra_files={METADATA_FILE: metadata.to_json()})
         os.replace(temporary, path)

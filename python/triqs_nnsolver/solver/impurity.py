@@ -236,6 +236,7 @@ class NeuralImpuritySolver:
             "strict": self.strict,
             "normalize": self.normalize,
             "training_domain": dataclasses.asdict(self.training_domain),
+            "data_resolution": self.model.metadata.data_resolution,  # sigma_w of the training targets
         }
 
 

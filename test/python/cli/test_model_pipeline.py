@@ -38,6 +38,7 @@ def test_train_leaves_checkpoints_and_the_training_data_record(run):
     record = json.loads((out / "training_data.json").read_text())
     assert record["files"] == [data] and len(record["hash"]) >= 64  # a sha256 digest
     assert record["training_domain"]["alpha"] == [0.2, 0.4]
+    assert record["resolution"] == 0.0  # `generate --backend ed` without --sigma-w: unbroadened targets
 
 
 def test_evaluate_writes_report(run):
@@ -55,6 +56,7 @@ def test_export_runs_identically_in_both_runtimes(run, capsys):
     loaded = load_model(model_file, backend="python")
     assert loaded.metadata.model_config == TINY
     assert loaded.metadata.training_domain.alpha == (0.2, 0.4)
+    assert loaded.metadata.data_resolution == 0.0
     rho = np.full((2, TINY.grid_n_w), 0.05, dtype=np.float32)
     params = np.array([[2.0, -1.0, 0.0], [2.0, -1.0, 0.2]], dtype=np.float32)  # real axis and a training alpha
     python_out = loaded.runner.forward(rho, params)

@@ -1,6 +1,7 @@
 """Exported model files: metadata round trip, refusal of incompatible files, identical runners."""
 
 import json
+import os
 import zipfile
 
 import numpy as np
@@ -25,7 +26,7 @@ DOMAIN = TrainingDomain(U=(0.0, 4.0), eps_d=(-3.0, 1.0), hybridization_scale=(0.
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
     torch.manual_seed(5)
-    metadata = ModelMetadata(CONFIG, DOMAIN, training_data_hash="sha256:abc", data_schema_version=1)
+    metadata = ModelMetadata(CONFIG, DOMAIN, "sha256:abc", data_schema_version=2, data_resolution=0.2)
     path = tmp_path_factory.mktemp("export") / "model.pt"
     write_model_file(ImpuritySpectralNet(CONFIG), metadata, path)
     return path, metadata
@@ -35,6 +36,9 @@ def test_metadata_round_trip(exported):
     path, metadata = exported
     assert read_model_metadata(path) == metadata
     assert not list(path.parent.glob(".*.tmp"))  # the atomic write left no temporary file
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask  # not the 0600 of the temporary file
 
 
 @pytest.mark.parametrize("alpha", [0.0, 0.3, 0.8])  # the real axis and two training alphas
@@ -76,6 +80,7 @@ def _rewrite_metadata(source, target, change):
         (lambda v: v["grid"].__setitem__(0, -7.5), "stored grid disagrees"),
         (lambda v: v.pop("training_domain"), "incomplete or invalid metadata"),
         (lambda v: v["model_config"].update(n_embed=3), "unknown ModelConfig keys"),
+        (lambda v: v.update(data_resolution=-0.1), "data_resolution must be None or a finite number >= 0"),
     ],
 )
 def test_incompatible_metadata_is_refused_with_the_path(exported, tmp_path, change, message):
@@ -85,6 +90,17 @@ def test_incompatible_metadata_is_refused_with_the_path(exported, tmp_path, chan
     with pytest.raises(ModelLoadError, match=message) as error:
         load_model(broken)
     assert "broken_model.pt" in str(error.value)
+
+
+def test_metadata_version_1_reads_without_a_resolution(exported, tmp_path):
+    """Files exported before the resolution was recorded (metadata version 1) load; it reads as None."""
+    path, metadata = exported
+    old = tmp_path / "old_model.pt"
+    _rewrite_metadata(path, old, lambda v: (v.pop("data_resolution"), v.update(metadata_version=1)))
+    loaded = read_model_metadata(old)
+    assert loaded.data_resolution is None and loaded.metadata_version == 1
+    assert loaded.training_domain == metadata.training_domain
+    assert read_model_metadata(path).data_resolution == 0.2
 
 
 def test_model_without_metadata_is_refused(tmp_path):
