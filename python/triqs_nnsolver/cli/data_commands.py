@@ -1,4 +1,4 @@
-"""The ``generate`` and ``merge`` subcommands of ``triqs-nnsolver``: training data files.
+"""The ``generate``, ``merge`` and ``inspect`` subcommands of ``triqs-nnsolver``: training data files.
 
 ``triqs-nnsolver generate --backend {ed,mps} --n-samples N --out FILE [--seed S] [--families a,b] [--U-range a:b]
 [--eps-d-range=a:b] [--eps-d-absolute] [--alphas a,b,c] [--bath-sites N] [--sigma-w S] [--chi N] [--dt DT] [--t-max T]
@@ -7,7 +7,8 @@ the same command again resumes (ids already in the file are skipped). A range th
 ``=`` form (``--eps-d-range=-1:1``), or argparse takes it for an option. Under ``mpiexec -n K`` every rank writes its
 own shard ``FILE.shard<r>of<K>.h5`` (samples ``i`` with ``i % K == r``; shards are kept, so a rerun resumes each of
 them) and rank 0 then merges the shards into FILE. ``triqs-nnsolver merge SHARD... --out FILE`` merges and checks files
-and prints the count and the content hash.
+and prints the count and the content hash. ``triqs-nnsolver inspect FILE...`` prints what a data set holds (JSON:
+counts, ranges, resolution, the largest run diagnostics; ``data.summarize``).
 
 ``--backend mps`` solves each sample by DMRG + TDVP (``triqs_nnsolver.mps``, block2, one thread per rank);
 ``--chi``, ``--dt``, ``--t-max`` set its bond dimension and time grid, ``--bath-sites`` the chain sites per
@@ -36,12 +37,13 @@ from ..data import (
     generate_ed_samples,
     generate_mps_samples,
     merge_shards,
+    summarize,
 )
 from ..model import ModelConfig
 from ..mps import MPSSettings
 from ..spectral import gaussian_window_sigma_w, gaussian_window_t_max
 
-__all__ = ["DEFAULT_ALPHAS", "add_data_commands", "run_generate", "run_merge"]
+__all__ = ["DEFAULT_ALPHAS", "add_data_commands", "run_generate", "run_merge", "run_inspect"]
 
 DEFAULT_ALPHAS = (0.1, 0.2, 0.4)  # radians; our choice, between the nearly real-axis and the cheap MPS runs
 _ED_BATH_SITES = 5  # default bath levels of the ed backend (odd: no zero mode at half filling)
@@ -131,8 +133,14 @@ def run_merge(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def run_inspect(arguments: argparse.Namespace) -> int:
+    """The ``inspect`` command: print the summary of a data set as JSON. Returns 0."""
+    print(json.dumps(summarize(arguments.files), indent=1))
+    return 0
+
+
 def add_data_commands(subparsers) -> None:
-    """Register ``generate`` and ``merge`` on the subparsers of the ``triqs-nnsolver`` parser."""
+    """Register ``generate``, ``merge`` and ``inspect`` on the subparsers of the ``triqs-nnsolver`` parser."""
     generate = subparsers.add_parser("generate", help="generate training data (exact diagonalization or MPS)")
     generate.add_argument("--backend", choices=("ed", "mps"), required=True, help="solver that produces the samples")
     generate.add_argument("--n-samples", type=int, required=True, help="samples 0 .. N-1 of the run")
@@ -164,3 +172,6 @@ def add_data_commands(subparsers) -> None:
     merge.add_argument("shards", nargs="+", help="input data files")
     merge.add_argument("--out", required=True, help="merged file (replaced atomically)")
     merge.set_defaults(run=run_merge)
+    inspect = subparsers.add_parser("inspect", help="print what data files hold: counts, ranges, diagnostics (JSON)")
+    inspect.add_argument("files", nargs="+", help="data files of one data set")
+    inspect.set_defaults(run=run_inspect)

@@ -1,6 +1,6 @@
 """Entry point of the ``triqs-nnsolver`` command: ``--version`` and the subcommands.
 
-Subcommands so far: ``info`` (versions and available parts), ``generate`` and ``merge`` (training data),
+Subcommands so far: ``info`` (versions and available parts), ``generate``, ``merge`` and ``inspect`` (training data),
 ``train``, ``evaluate`` and ``export`` (the network), ``bethe`` and ``bethe-scan`` (DMFT).
 Each subcommand parses its arguments and calls the library; no physics lives here.
 """

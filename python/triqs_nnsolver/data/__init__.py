@@ -5,6 +5,7 @@
   :func:`read_dataset`, :func:`read_datasets`;
 - :mod:`.merge`: :func:`merge_shards` (atomic), :func:`dataset_hash`;
 - :mod:`.resolution`: :func:`data_resolution`, the common sigma_w of a data set's targets;
+- :mod:`.summary`: :func:`summarize`, counts, ranges and run diagnostics of a data set (``inspect``);
 - :mod:`.splits`: deterministic train/validation/test split by sample id;
 - :mod:`.families`: random hybridization densities (model units, weight 1/4);
 - :mod:`.synthetic`: exact-diagonalization samples (:func:`generate_ed_samples`), resumable and shardable;
@@ -34,6 +35,7 @@ from .schema import (
 )
 from .splits import DEFAULT_FRACTIONS, SPLITS, assign_splits, split_mask, split_point
 from .store import DatasetWriter, read_dataset, read_datasets
+from .summary import summarize
 from .synthetic import (
     EDProblem,
     EDSettings,
@@ -62,6 +64,7 @@ __all__ = [
     "dataset_hash",
     "data_resolution",
     "settings_resolution",
+    "summarize",
     "HASHED_FIELDS",
     "SPLITS",
     "DEFAULT_FRACTIONS",

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from triqs_nnsolver.cli.data_commands import add_data_commands
-from triqs_nnsolver.data import read_dataset
+from triqs_nnsolver.data import read_dataset, summarize
 
 
 @pytest.fixture
@@ -45,6 +45,9 @@ def test_generate_two_mps_samples(parser, tmp_path):
     assert np.all((data["max_bond_dim"] >= 1) & (data["max_bond_dim"] <= 16))  # diagnostics of the run, stored
     # the variance of a DMRG state at svd_cutoff 1e-10 is a few 1e-10 here (energy scale of order 1)
     assert np.all(np.isfinite(data["ground_energy"])) and np.all(data["energy_variance"] < 1e-8)
+    summary = summarize([out])  # what `triqs-nnsolver inspect` prints
+    assert summary["max_bond_dim"] == data["max_bond_dim"].max() and summary["files"][0]["generator"] == "mps"
+    assert summary["files"][0]["resolution"] == [settings["sigma_w"]]  # derived from --t-max 2
 
 
 def test_mps_options_with_the_ed_backend_are_refused(parser, tmp_path):
