@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
-
 import numpy as np
 import pytest
 
-from triqs_nnsolver.cli.data_commands import add_data_commands
+from triqs_nnsolver.cli.main import main
 from triqs_nnsolver.data import read_dataset, summarize
 
 
-@pytest.fixture
-def parser():
-    parser = argparse.ArgumentParser(prog="triqs-nnsolver")
-    add_data_commands(parser.add_subparsers(dest="command"))
-    return parser
-
-
-def _run(parser, argv):
-    arguments = parser.parse_args(argv)
-    return arguments.run(arguments)
-
-
-def test_generate_two_mps_samples(parser, tmp_path):
+def test_generate_two_mps_samples(tmp_path):
     """3 bath levels, chi 16, t_max 2 (20 steps), one alpha: about 1-2 s per sample on one core."""
     out = tmp_path / "mps.h5"
     argv = [
@@ -31,8 +17,8 @@ def test_generate_two_mps_samples(parser, tmp_path):
         "--bath-sites", "3", "--chi", "16", "--dt", "0.1", "--t-max", "2", "--alphas", "0.4",
         "--families", "semicircle", "--U-range", "0:2", "--no-progress",
     ]  # fmt: skip
-    assert _run(parser, argv) == 0
-    assert _run(parser, argv) == 0  # a complete file: the rerun writes nothing
+    assert main(argv) == 0
+    assert main(argv) == 0  # a complete file: the rerun writes nothing
     data = read_dataset(out)
     assert data["sample_id"].tolist() == [3 * 2**32, 3 * 2**32 + 1]
     assert data["provenance"]["generator"] == "mps"
@@ -50,7 +36,7 @@ def test_generate_two_mps_samples(parser, tmp_path):
     assert summary["files"][0]["resolution"] == [settings["sigma_w"]]  # derived from --t-max 2
 
 
-def test_mps_options_with_the_ed_backend_are_refused(parser, tmp_path):
+def test_mps_options_with_the_ed_backend_are_refused(tmp_path):
     argv = ["generate", "--backend", "ed", "--n-samples", "1", "--out", str(tmp_path / "x.h5"), "--chi", "8"]
     with pytest.raises(ValueError, match="--chi apply to --backend mps only"):
-        _run(parser, argv)
+        main(argv)
