@@ -131,14 +131,15 @@ def tilt_kernel_dalpha(w, w_prime, alpha: float) -> np.ndarray:
     return np.where(w_prime == 0, 0.0, derivative)
 
 
-def _check_sigma_w(sigma_w) -> float:
+def _check_positive(name: str, value, unit: str = "") -> float:
+    """``value`` as a float if it is a finite number > 0; else a ValueError naming ``name`` (and ``unit``)."""
     try:
-        value = float(sigma_w)
+        number = float(value)
     except (TypeError, ValueError) as err:
-        raise ValueError(f"sigma_w must be a positive real number (energy unit); got sigma_w = {sigma_w!r}") from err
-    if not (np.isfinite(value) and value > 0):
-        raise ValueError(f"sigma_w must be a positive real number (energy unit); got sigma_w = {sigma_w!r}")
-    return value
+        raise ValueError(f"{name} must be a positive real number{unit}; got {name} = {value!r}") from err
+    if not (np.isfinite(number) and number > 0):
+        raise ValueError(f"{name} must be a positive real number{unit}; got {name} = {value!r}")
+    return number
 
 
 def _voigt_argument(w, w_prime, alpha: float, sigma_w: float):
@@ -182,7 +183,7 @@ def broadened_tilt_kernel(w, w_prime, alpha: float, sigma_w: float) -> np.ndarra
         If alpha is outside (0, pi/2) or sigma_w is not positive and finite.
     """
     alpha = _check_alpha(alpha, allow_zero=False)
-    sigma_w = _check_sigma_w(sigma_w)
+    sigma_w = _check_positive("sigma_w", sigma_w, " (energy unit)")
     z, _ = _voigt_argument(w, w_prime, alpha, sigma_w)
     return wofz(z).real / (sigma_w * np.sqrt(2 * np.pi))
 
@@ -195,7 +196,7 @@ def broadened_tilt_kernel_dalpha(w, w_prime, alpha: float, sigma_w: float) -> np
     convolution of :func:`tilt_kernel_dalpha`. Arguments, shapes and Raises as :func:`broadened_tilt_kernel`.
     """
     alpha = _check_alpha(alpha, allow_zero=False)
-    sigma_w = _check_sigma_w(sigma_w)
+    sigma_w = _check_positive("sigma_w", sigma_w, " (energy unit)")
     z, dz = _voigt_argument(w, w_prime, alpha, sigma_w)
     derivative = -2 * z * wofz(z) + 2j / np.sqrt(np.pi)
     return (derivative * dz).real / (sigma_w * np.sqrt(2 * np.pi))

@@ -24,6 +24,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.interpolate import CubicSpline
 
+from .tilt import _check_positive
+
 __all__ = [
     "WINDOW_FLOOR",
     "time_window",
@@ -122,16 +124,6 @@ def time_window(t, window: str = "none", taper: float | None = None, sigma_w: fl
     if not (np.isfinite(sigma_w) and sigma_w > 0):
         raise ValueError(f"sigma_w must be positive; got sigma_w = {sigma_w!r}")
     return np.exp(-0.5 * (sigma_w * t) ** 2)
-
-
-def _check_positive(name: str, value) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{name} must be a positive real number; got {name} = {value!r}") from err
-    if not (np.isfinite(number) and number > 0):
-        raise ValueError(f"{name} must be a positive real number; got {name} = {value!r}")
-    return number
 
 
 def gaussian_window_t_max(sigma_w: float, floor: float = WINDOW_FLOOR, dt: float | None = None) -> float:
