@@ -43,7 +43,7 @@ from ..spectral.window import WINDOW_FLOOR
 from .families import FAMILIES, FAMILY_RANGES
 from .sample_loop import append_missing, check_run
 from .store import DatasetWriter
-from .synthetic import check_problem_settings, draw_problem, sample_id, sample_seed
+from .synthetic import check_problem_settings, draw_problem, sample_id
 
 __all__ = ["MPSDataSettings", "mps_sample", "generate_mps_samples"]
 
@@ -133,21 +133,13 @@ def mps_sample(seed: int, index: int, grid, alphas, settings: MPSDataSettings | 
     A_tilde = result.A_tilde(grid, settings.window, **window).T  # (n_alpha, n_w)
     dA_tilde = result.dA_tilde_dalpha(grid, settings.window, **window).T
     logger.info("sample %d: %s", sample_id(seed, index), result.report)
-    Delta = problem.hybridization(grid)
     return {
-        "sample_id": sample_id(seed, index),
-        "U": problem.U,
-        "eps_d": problem.eps_d,
-        "rho_Delta": -Delta.imag / np.pi,
-        "re_Delta": Delta.real,
-        "bath_eps": problem.bath.eps,
-        "bath_V": problem.bath.V,
+        **problem.sample_fields(seed, index, grid),
         "A_tilde": A_tilde,
         "dA_tilde_dalpha": dA_tilde,
         "A_real": np.full(grid.size, np.nan),
         "wall_time": time.perf_counter() - start,
         "truncation_error": result.report.discarded_weight,
-        "seed": sample_seed(seed, index),
         "max_bond_dim": result.report.max_bond_dim,
         "ground_energy": result.report.E0,
         "energy_variance": result.report.E0_variance,

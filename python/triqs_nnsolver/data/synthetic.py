@@ -181,6 +181,21 @@ class EDProblem:
         w = np.asarray(grid, dtype=np.float64)[..., None]
         return (self.bath.V**2 / (w - self.bath.eps + 1j * self.eta)).sum(axis=-1)
 
+    def sample_fields(self, seed: int, index: int, grid) -> dict:
+        """The fields of sample ``index`` of run ``seed`` that the problem fixes, whatever solves it:
+        ``sample_id``, ``seed``, ``U``, ``eps_d``, the bath and ``rho_Delta``/``re_Delta`` on ``grid``."""
+        Delta = self.hybridization(grid)  # (n_w,)
+        return {
+            "sample_id": sample_id(seed, index),
+            "U": self.U,
+            "eps_d": self.eps_d,
+            "rho_Delta": -Delta.imag / np.pi,
+            "re_Delta": Delta.real,
+            "bath_eps": self.bath.eps,
+            "bath_V": self.bath.V,
+            "seed": sample_seed(seed, index),
+        }
+
 
 def draw_problem(seed: int, index: int, settings=None) -> EDProblem:
     """Draw the problem of sample ``index`` of a run seeded with ``seed`` (module docstring, steps 1-2).
@@ -254,21 +269,13 @@ def ed_sample(seed: int, index: int, grid, alphas, settings: EDSettings | None =
             f"sample {sample_id(seed, index)} (seed {seed}, index {index}, U = {problem.U}, eps_d = {problem.eps_d}): "
             f"{err}"
         ) from err
-    Delta = problem.hybridization(grid)  # (n_w,)
     return {
-        "sample_id": sample_id(seed, index),
-        "U": problem.U,
-        "eps_d": problem.eps_d,
-        "rho_Delta": -Delta.imag / np.pi,
-        "re_Delta": Delta.real,
-        "bath_eps": problem.bath.eps,
-        "bath_V": problem.bath.V,
+        **problem.sample_fields(seed, index, grid),
         "A_tilde": A_tilde,
         "dA_tilde_dalpha": dA_tilde,
         "A_real": poles_spectral(poles, grid, settings.real_axis_width),
         "wall_time": time.perf_counter() - start,
         "truncation_error": np.nan,
-        "seed": sample_seed(seed, index),
         "max_bond_dim": -1,
         "ground_energy": solution.E0,
         "energy_variance": np.nan,
