@@ -21,7 +21,7 @@ import numpy as np
 from .schema import SAMPLE_FIELDS, fields_of_version
 from .store import DatasetWriter, read_datasets
 
-__all__ = ["HASHED_FIELDS", "merge_shards", "dataset_hash"]
+__all__ = ["HASHED_FIELDS", "merge_shards", "dataset_hash", "content_hash"]
 
 HASHED_FIELDS = tuple(name for name in fields_of_version(1) if name != "wall_time")
 """Sample fields that enter :func:`dataset_hash`: those of schema 1 but the wall time, which differs between
@@ -148,7 +148,11 @@ def dataset_hash(paths) -> str:
     truncation error) changes.
     """
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
-    data = read_datasets(paths)
+    return content_hash(read_datasets(paths))
+
+
+def content_hash(data: list[dict]) -> str:
+    """:func:`dataset_hash` of files already read whole by :func:`~.store.read_datasets` (every field)."""
     arrays = _concatenate(data, _bath_width(data))
     digest = hashlib.sha256(b"triqs_nnsolver.dataset_hash/1\n")
     _update(digest, "grid", data[0]["grid"])

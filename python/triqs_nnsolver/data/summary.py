@@ -1,15 +1,15 @@
 """What a data set holds, in numbers: sample count, parameter ranges, resolution and run diagnostics.
 
 :func:`summarize` reads the committed samples of one or more data files (:func:`~.store.read_datasets`) and
-returns a JSON-ready dict, printed by ``triqs-nnsolver inspect``. Diagnostics that no sample has (exact
-methods, or files of schema 1) are None. Layer: ``data``.
+returns a JSON-ready dict, printed by ``triqs-nnsolver inspect``; the files are read once. Diagnostics that
+no sample has (exact methods, or files of schema 1) are None. Layer: ``data``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .merge import dataset_hash
+from .merge import content_hash
 from .resolution import settings_resolution
 from .store import read_datasets
 
@@ -45,7 +45,7 @@ def summarize(paths) -> dict:
     DatasetError, ValueError
         As :func:`~.store.read_datasets`.
     """
-    data = read_datasets(paths, fields=_FIELDS)
+    data = read_datasets(paths)  # every field: the content hash needs them all
     joined = {name: np.concatenate([entry[name] for entry in data]) for name in _FIELDS}
     files = [
         {
@@ -72,5 +72,5 @@ def summarize(paths) -> dict:
         "truncation_error": _largest(joined["truncation_error"], np.nan),
         "max_bond_dim": _largest(joined["max_bond_dim"], -1),
         "energy_variance": _largest(joined["energy_variance"], np.nan),
-        "dataset_hash": dataset_hash(paths),
+        "dataset_hash": content_hash(data),
     }
