@@ -1,13 +1,11 @@
-"""Fixtures shared by all test folders: where the six TRIQS-written archives are.
+"""Fixtures shared by all test folders: the six TRIQS-written archives, and small and shipped models.
 
-The archives (``<repo root>/../shared/fixtures/triqs``, provenance in that folder's ``README.md``) are
-required: CI always has them, so a missing folder is an error that says where it looked, never a skip.
-Set ``TRIQS_NNSOLVER_FIXTURES`` to use another folder.
+The archives lie in the repository, ``test/fixtures/triqs`` (provenance in that folder's ``README.md``),
+so a clone with nothing beside it runs every test. A missing file is an error that names it, never a skip.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -21,32 +19,16 @@ FIXTURE_FILES = {
     "solid_dmft": "solid_dmft__svo_hubbardI_basic__ref.h5",
 }
 
-_HERE = Path(__file__).resolve()
-
-
-def _repo_root() -> Path:
-    """The nearest ancestor holding ``pyproject.toml``; by layout (``<root>/test/python``) if none does."""
-    for parent in _HERE.parents:
-        if (parent / "pyproject.toml").is_file():
-            return parent
-    return _HERE.parents[2]
+FIXTURE_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "triqs"  # <repo root>/test/fixtures/triqs
 
 
 @pytest.fixture(scope="session")
 def fixture_dir() -> Path:
-    """Folder holding the six TRIQS archives; fails (not skips) if it is missing."""
-    from_env = os.environ.get("TRIQS_NNSOLVER_FIXTURES")
-    if from_env:
-        folder, origin = Path(from_env), "the environment variable TRIQS_NNSOLVER_FIXTURES"
-    else:
-        folder, origin = _repo_root().parent / "shared" / "fixtures" / "triqs", "<repo root>/../shared/fixtures/triqs"
-    missing = [name for name in FIXTURE_FILES.values() if not (folder / name).is_file()]
+    """Folder holding the six TRIQS archives; fails (not skips) if one is missing."""
+    missing = [name for name in FIXTURE_FILES.values() if not (FIXTURE_DIR / name).is_file()]
     if missing:
-        pytest.fail(
-            f"TRIQS fixture archives not found: looked in {folder} (from {origin}); missing {missing}. "
-            "Set TRIQS_NNSOLVER_FIXTURES to the folder holding the six *.ref.h5 files."
-        )
-    return folder
+        pytest.fail(f"TRIQS fixture archives missing from {FIXTURE_DIR} (tracked in git): {missing}")
+    return FIXTURE_DIR
 
 
 @pytest.fixture(scope="session")

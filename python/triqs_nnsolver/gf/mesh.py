@@ -1,7 +1,7 @@
 """Meshes of Green's functions: real frequency, Matsubara frequency, imaginary time, Legendre.
 
 Each mesh is a small frozen dataclass that knows its points in data-index order; the TRIQS
-conventions (``../shared/design/TRIQS.md`` section 3.4) are followed exactly, so a mesh read from a
+conventions (``doc/h5.md``) are followed exactly, so a mesh read from a
 TRIQS archive and a mesh built here with the same parameters compare equal.
 
 What is here: ``MeshReFreq`` (uniform, both ends included), ``MeshReFreqPts`` (arbitrary sorted

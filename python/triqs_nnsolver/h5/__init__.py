@@ -1,7 +1,7 @@
 """TRIQS HDF5 archives without TRIQS: read every layout from TRIQS 2.x to 4.0, write the TRIQS >= 3.2 one.
 
-The format is described in ``../shared/design/TRIQS.md`` section 3; the reader is tested on six archives
-written by TRIQS itself (``../shared/fixtures/triqs``). Green's functions come back as the containers of
+The format is described in ``doc/h5.md``; the reader is tested on six archives
+written by TRIQS itself (``test/fixtures/triqs``). Green's functions come back as the containers of
 :mod:`triqs_nnsolver.gf` (``Gf``, ``BlockGf``, ``Block2Gf`` on its meshes), Python containers as
 ``list``/``tuple``/``dict``, many-body operators as :class:`Operator`.
 

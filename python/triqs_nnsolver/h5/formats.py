@@ -1,6 +1,6 @@
 """Low-level TRIQS h5 conventions: the format tag, strings, complex arrays, bool and scalars.
 
-The rules are those of the TRIQS ``h5`` library (``../shared/design/TRIQS.md`` section 3.1):
+The rules are those of the TRIQS ``h5`` library (``doc/h5.md``):
 
 - an object's type is the string attribute ``Format``, or in TRIQS <= 2.x files ``TRIQS_HDF5_data_scheme``;
 - a complex array is stored as real numbers with a trailing axis of length 2 (re, im) and an attribute

@@ -1,6 +1,6 @@
 """Mesh groups of TRIQS archives: reading every layout generation, writing the TRIQS >= 3.2 one.
 
-The fields per mesh and TRIQS version are those of ``../shared/design/TRIQS.md`` section 3.4. Written here
+The fields per mesh and TRIQS version are those of ``doc/h5.md`` Written here
 (TRIQS >= 3.2, flat), and what is also read:
 
 - ``MeshImFreq``: ``beta`` f64, ``statistic`` str, ``size`` i64, ``positive_freq_only`` i32;

@@ -1,6 +1,6 @@
 """Write objects to TRIQS archives in the TRIQS >= 3.2 layout, readable by TRIQS 3.2, 3.3 and 4.0.
 
-What is written (``../shared/design/TRIQS.md`` sections 3.1-3.3 and 3.7):
+What is written (``doc/h5.md``):
 
 - :class:`~triqs_nnsolver.gf.Gf`: group ``Format='Gf'`` with ``data`` (complex as float64 ``[..., 2]`` plus
   ``__complex__='1'``, real as is) and a ``mesh`` group; no ``indices``;

@@ -1,7 +1,7 @@
 """From ``G0_iw`` to a discrete bath: ``hybridization_from_g0`` and ``fit_star_bath`` against exact results.
 
 Exact references: a known star bath (its ``Delta`` and ``G0`` in closed form), the semicircular bath
-``t^2 G_semicircle`` (D = 1, t = 1/2), and two TRIQS archives (``../shared/fixtures/triqs``, provenance in
+``t^2 G_semicircle`` (D = 1, t = 1/2), and two TRIQS archives (``test/fixtures/triqs``, provenance in
 that folder's ``README.md``): ctint's one-level Anderson ``G0`` (exact) and cthyb's Bethe DMFT ``G0`` (QMC).
 """
 

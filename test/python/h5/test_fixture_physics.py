@@ -1,4 +1,4 @@
-"""Physics checks on the TRIQS archives (``shared/fixtures/triqs/README.md``): they pin the data-index to
+"""Physics checks on the TRIQS archives (``test/fixtures/triqs/README.md``): they pin the data-index to
 Matsubara-index mapping, the complex-number convention and the block order of the reader."""
 
 import numpy as np

@@ -1,5 +1,5 @@
 """Reading the six TRIQS-written archives: every object reads, with the meshes, sizes and block orders of
-``shared/fixtures/triqs/README.md``."""
+``test/fixtures/triqs/README.md``."""
 
 import warnings
 
