@@ -1,7 +1,7 @@
 """Package structure: dependencies point one way, heavy imports stay in their layer, ``__all__`` is honest.
 
 The layer order is that of the developers' guide and STYLE.md section 3:
-gf, h5, mpi -> bath, reference, spectral -> mps -> data -> model -> train -> runtime -> solver -> dmft -> cli.
+gf, h5, mpi, checks -> bath, reference, spectral -> mps -> data -> model -> train -> runtime -> solver -> dmft -> cli.
 A module may import from its own layer or layers to its left only. torch enters at ``model``, with one
 exception: ``data/torch_dataset.py``, the torch ``Dataset`` over the data files, which only the training
 side imports (``import triqs_nnsolver.data`` stays torch-free). ``triqs`` only at ``solver`` and above.
@@ -18,7 +18,7 @@ import triqs_nnsolver
 PACKAGE_DIR = Path(triqs_nnsolver.__file__).parent
 
 LAYERS = {
-    "version": 0, "gf": 0, "h5": 0, "mpi": 0,
+    "version": 0, "checks": 0, "gf": 0, "h5": 0, "mpi": 0,
     "bath": 1, "reference": 1, "spectral": 1,
     "mps": 2, "data": 3, "model": 4, "train": 5, "runtime": 6,
     "solver": 7, "dmft": 8, "cli": 9,

@@ -29,6 +29,7 @@ import numpy as np
 from scipy.integrate import trapezoid
 
 from .. import mpi
+from ..checks import integer, real_number
 from ..gf import MeshImFreq, MeshImTime, MeshLegendre, MeshReFreq, spectral_norm
 from .containers import add_operators, level_operator, new_block_gf, own_mesh, use_triqs
 from .hybridization import hybridization_from_delta_w, hybridization_from_g0_iw
@@ -48,30 +49,9 @@ _OUTPUTS_W = ("A_w", "G_w", "G0_w", "Sigma_w", "Delta_w")
 _OUTPUTS_IW = ("G_iw", "G_iw_raw", "Sigma_iw", "Sigma_iw_raw")
 
 
-def _positive_count(name: str, value, minimum: int = 1) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}; got {name} = {value!r}")
-    return int(value)
-
-
-def _compute_once(compute):
-    """``compute()`` on rank 0, broadcast to every rank (an exception too); plain call without MPI."""
-    try:
-        n_ranks = mpi.size()
-    except ImportError:  # no mpi4py: one process
-        n_ranks = 1
-    if n_ranks == 1:
-        return compute()
-    result, error = None, None
-    if mpi.rank() == 0:
-        try:
-            result = compute()
-        except Exception as err:  # re-raised on every rank below
-            error = err
-    result, error = mpi.bcast((result, error))
-    if error is not None:
-        raise error
-    return result
+def _broadening(eta) -> float | None:
+    """The bath broadening ``eta`` (energy unit, > 0), or None for ``hybridization.auto_eta``."""
+    return None if eta is None else real_number("eta", eta, unit="energy unit", minimum=0.0, minimum_open=True)
 
 
 def _occupation(w: np.ndarray, A: np.ndarray, beta: float) -> float:
@@ -167,17 +147,16 @@ class Solver:
         self.gf_struct = parse_gf_struct(gf_struct)
         check_single_orbital(self.gf_struct)
         self.block_names = [name for name, _ in self.gf_struct]
-        self.n_iw = _positive_count("n_iw", n_iw)
-        self.n_tau = _positive_count("n_tau", n_tau, 2)
-        self.n_l = _positive_count("n_l", n_l)
-        self.n_w = _positive_count("n_w", n_w, 2)
-        self.w_min, self.w_max = float(w_min), float(w_max)
-        if not (np.isfinite(self.w_min) and np.isfinite(self.w_max) and self.w_min < self.w_max):
+        self.n_iw = integer("n_iw", n_iw, minimum=1)
+        self.n_tau = integer("n_tau", n_tau, minimum=2)
+        self.n_l = integer("n_l", n_l, minimum=1)
+        self.n_w = integer("n_w", n_w, minimum=2)
+        self.w_min = real_number("w_min", w_min, unit="energy unit")
+        self.w_max = real_number("w_max", w_max, unit="energy unit")
+        if not self.w_min < self.w_max:
             raise ValueError(f"w_min < w_max must be finite frequencies; got w_min = {w_min!r}, w_max = {w_max!r}")
-        if eta is not None and not (np.isfinite(eta) and eta > 0):
-            raise ValueError(f"eta must be a positive broadening (energy unit) or None; got eta = {eta!r}")
-        self.eta = eta
-        self.n_bath = _positive_count("n_bath", n_bath)
+        self.eta = _broadening(eta)
+        self.n_bath = integer("n_bath", n_bath, minimum=1)
         self.delta_interface = False
         self.mesh_iw = MeshImFreq(self.beta, "F", self.n_iw)
         self.mesh_tau = MeshImTime(self.beta, "F", self.n_tau)
@@ -247,13 +226,13 @@ class Solver:
         if h_int is not None and U is not None:
             raise ValueError("solve: give either h_int (an operator) or U (a number), not both")
         if h_int is not None:
-            return interaction_from_operator(h_int, self.block_names)
+            terms = interaction_from_operator(h_int, self.block_names)
+            real_number("the U of h_int", terms.U, unit="energy unit, repulsive", minimum=0.0)
+            return terms
         if U is None:
             raise ValueError("solve needs the interaction: h_int = U * n('up', 0) * n('down', 0), or U = <number>")
-        try:
-            return LocalTerms(U=float(U), level_shift=0.0, constant=0.0)
-        except (TypeError, ValueError) as err:
-            raise ValueError(f"U must be a real number (energy unit); got U = {U!r}") from err
+        U = real_number("U", U, unit="energy unit, repulsive", minimum=0.0)
+        return LocalTerms(U=U, level_shift=0.0, constant=0.0)
 
     def _input_level(self, eps_d, h_loc0) -> float | None:
         """The impurity level of a real-axis input (``eps_d`` or ``h_loc0``), or None for the G0_iw path."""
@@ -342,11 +321,12 @@ class Solver:
         honoured, ignored = split_parameters(params, _OWN_SOLVE_PARAMETERS)
         measure_G_l = bool(honoured.get("measure_G_l", honoured.get("measure_g_l", honoured.get("calc_gl", False))))
         verbosity = int(honoured.get("verbosity", 1))
-        n_bath = self.n_bath if n_bath is None else _positive_count("n_bath", n_bath)
-        eta = self.eta if eta is None else eta
+        n_bath = self.n_bath if n_bath is None else integer("n_bath", n_bath, minimum=1)
+        eta = self.eta if eta is None else _broadening(eta)
+        spin_tolerance = real_number("spin_tolerance", spin_tolerance, minimum=0.0)
         request = dict(h_int=h_int, U=U, eps_d=eps_d, h_loc0=h_loc0, paramagnetic=paramagnetic)
         request.update(spin_tolerance=spin_tolerance, n_bath=n_bath, eta=eta, measure_G_l=measure_G_l)
-        results = _compute_once(lambda: self._compute(**request))
+        results = mpi.compute_on_root(lambda: self._compute(**request))
         self._store(results, h_int)
         self.last_solve_parameters = {
             key: value
