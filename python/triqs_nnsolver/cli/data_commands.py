@@ -114,11 +114,12 @@ def run_generate(arguments: argparse.Namespace) -> int:
         settings, generate = MPSDataSettings(**common, **window, mps=mps_settings), generate_mps_samples
     rank, n_ranks = mpi.rank(), mpi.size()
     target = Path(arguments.out) if n_ranks == 1 else shard_path(arguments.out, rank, n_ranks)
-    written = generate(
-        target, arguments.n_samples, arguments.seed, model_config.grid, arguments.alphas, settings,
-        shard=(rank, n_ranks), progress=arguments.progress and mpi.is_master_node(),
+    written = mpi.on_every_rank(  # a rank that fails (disk full, bad file) stops the others before the merge
+        lambda: generate(
+            target, arguments.n_samples, arguments.seed, model_config.grid, arguments.alphas, settings,
+            shard=(rank, n_ranks), progress=arguments.progress and mpi.is_master_node(),
+        )
     )  # fmt: skip
-    mpi.barrier()
     if n_ranks > 1 and mpi.is_master_node():
         total = merge_shards([shard_path(arguments.out, r, n_ranks) for r in range(n_ranks)], arguments.out)
         mpi.report(f"merged {n_ranks} shards into {arguments.out}: {total} samples")

@@ -28,3 +28,26 @@ def test_two_ranks_write_shards_that_merge_into_the_single_rank_result(tmp_path)
         assert read_dataset(out)["sample_id"].size == 6
         assert dataset_hash([out]) == dataset_hash([reference])  # the same samples, bit for bit
     mpi.barrier()
+
+
+def test_a_failing_rank_stops_every_rank_with_its_error(tmp_path, monkeypatch, capsys):
+    """Issue 17: rank 1 fails (a full disk, simulated); rank 0 does not wait for it at the merge."""
+    import triqs_nnsolver.cli.data_commands as data_commands
+
+    assert mpi.size() == 2, "run with `mpiexec -n 2` (make test-mpi)"
+    folder = mpi.bcast(tmp_path)
+    if mpi.rank() == 1:
+
+        def full_disk(*args, **kwargs):
+            raise OSError(28, "No space left on device (simulated)")
+
+        monkeypatch.setattr(data_commands, "generate_ed_samples", full_disk)
+    arguments = ["generate", "--backend", "ed", "--n-samples", "4", "--out", str(folder / "x.h5"), "--seed", "5"]
+    assert main([*arguments, "--bath-sites", "2", "--no-progress"]) == 1  # on both ranks: nobody hangs
+    error = capsys.readouterr().err
+    if mpi.rank() == 0:
+        assert "rank 1 of 2 failed: OSError: [Errno 28] No space left on device (simulated)" in error
+        assert not (folder / "x.h5").exists()  # no merge of an incomplete set of shards
+    else:
+        assert error.startswith("rank 1: triqs-nnsolver generate: error: [Errno 28] No space left on device")
+    mpi.barrier()
