@@ -9,7 +9,8 @@ one archive and a plot of Z(U) and A(0)(U). Both accept the numerical options of
 ``--n-w``, ``--w-max``, ``--n-iw``) and ``--solver free`` (the exact U = 0 solver, for checks).
 
 Exit status: 0 converged; 3 finished but not converged (``bethe``: the run; ``bethe-scan``: any point;
-outputs are written and flagged all the same); 1 a run-time error (e.g. no model); 2 bad arguments.
+outputs are written and flagged all the same); 1 a run-time error (e.g. no model); 2 bad arguments (the
+errors are reported by ``cli.main``).
 Under ``mpiexec`` every rank runs the loop, rank 0 prints, plots and writes.
 Parsing and calling only (``triqs_nnsolver.dmft``). Layer: ``cli``. Registered by :func:`add_dmft_commands`.
 """
@@ -17,7 +18,6 @@ Parsing and calling only (``triqs_nnsolver.dmft``). Layer: ``cli``. Registered b
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -86,11 +86,6 @@ def _solver(arguments: argparse.Namespace, U_values):
     )
 
 
-def _fail(command: str, err: Exception, status: int) -> int:
-    mpi.report(f"triqs-nnsolver {command}: error: {err}", file=sys.stderr)
-    return status
-
-
 def _plot_path(arguments: argparse.Namespace) -> Path | None:
     if arguments.no_plot:
         return None
@@ -99,17 +94,9 @@ def _plot_path(arguments: argparse.Namespace) -> Path | None:
 
 def run_bethe(arguments: argparse.Namespace) -> int:
     """The ``bethe`` command: one DMFT loop, archive, plot, summary. Returns the exit status (module docstring)."""
-    try:
-        config = _config(arguments, arguments.U)
-    except (TypeError, ValueError) as err:
-        return _fail("bethe", err, 2)
-    try:
-        solver = _solver(arguments, [config.U])
-        result = run_bethe_dmft(solver, config, progress=not arguments.no_progress, description=f"U = {config.U:g}")
-    except ValueError as err:
-        return _fail("bethe", err, 2)
-    except (FileNotFoundError, RuntimeError) as err:
-        return _fail("bethe", err, 1)
+    config = _config(arguments, arguments.U)
+    solver = _solver(arguments, [config.U])
+    result = run_bethe_dmft(solver, config, progress=not arguments.no_progress, description=f"U = {config.U:g}")
     if mpi.is_master_node():
         archive = write_result_archive(arguments.out, result)
         plot = _plot_path(arguments)
@@ -123,19 +110,11 @@ def run_bethe(arguments: argparse.Namespace) -> int:
 
 def run_bethe_scan(arguments: argparse.Namespace) -> int:
     """The ``bethe-scan`` command: U scan, one archive, Z(U) and A(0)(U) plot, a table. Returns the exit status."""
-    try:
-        config = _config(arguments, float(arguments.U[0]))
-    except (TypeError, ValueError) as err:
-        return _fail("bethe-scan", err, 2)
-    try:
-        solver = _solver(arguments, arguments.U)
-        results = run_u_scan(
-            solver, arguments.U, config, arguments.direction, start=arguments.start, progress=not arguments.no_progress
-        )
-    except ValueError as err:
-        return _fail("bethe-scan", err, 2)
-    except (FileNotFoundError, RuntimeError) as err:
-        return _fail("bethe-scan", err, 1)
+    config = _config(arguments, float(arguments.U[0]))
+    solver = _solver(arguments, arguments.U)
+    results = run_u_scan(
+        solver, arguments.U, config, arguments.direction, start=arguments.start, progress=not arguments.no_progress
+    )
     n_failed = sum(not r.converged for r in results)
     if mpi.is_master_node():
         archive = write_scan_archive(arguments.out, results, arguments.direction)

@@ -65,7 +65,8 @@ def test_export_runs_identically_in_both_runtimes(run, capsys):
         np.testing.assert_array_equal(load_model(model_file, backend="c++").runner.forward(rho, params), python_out)
 
 
-def test_export_without_training_record_names_it(run, tmp_path):
+def test_export_without_training_record_names_it(run, tmp_path, capsys):
     _, _, out = run
-    with pytest.raises(FileNotFoundError, match="training-data record not found: 'missing.json'"):
-        main(["export", str(out / "best.pt"), "--out", str(tmp_path / "m.pt"), "--training-data", "missing.json"])
+    argv = ["export", str(out / "best.pt"), "--out", str(tmp_path / "m.pt"), "--training-data", "missing.json"]
+    assert main(argv) == 1  # a missing file: a run-time error, reported in one line
+    assert "triqs-nnsolver export: error: training-data record not found: 'missing.json'" in capsys.readouterr().err
