@@ -153,6 +153,7 @@ class DatasetWriter:
             self._file.close()
             raise
         self._n = int(self._file.attrs["n_samples"])
+        self._failed = False  # a write raised OSError: close without trimming (see close)
         self._samples = self._file["samples"]
         if int(self._file.attrs["schema_version"]) < SCHEMA_VERSION:
             self._upgrade()
@@ -275,12 +276,20 @@ class DatasetWriter:
         if clash:
             raise ValueError(f"sample ids already present in {self.path}: {clash[:5]}")
         with _deferred_signals():
-            self._reserve(self._n + k)
-            for name, values in rows.items():
-                self._samples[name][self._n : self._n + k] = values
-            self._file.flush()  # the rows reach the file before they are counted
-            self._file.attrs.modify("n_samples", np.int64(self._n + k))
-            self._file.flush()
+            try:
+                self._reserve(self._n + k)
+                for name, values in rows.items():
+                    self._samples[name][self._n : self._n + k] = values
+                self._file.flush()  # the rows reach the file before they are counted
+                self._file.attrs.modify("n_samples", np.int64(self._n + k))
+                self._file.flush()
+            except OSError as err:  # a full disk, a lost mount: the committed samples stay readable
+                self._failed = True
+                raise OSError(
+                    err.errno,
+                    f"writing {k} sample(s) to {self.path} failed ({err.strerror or err}); the {self._n} samples "
+                    "committed before are intact: free space and run the same command again to resume",
+                ) from err
             self._n += k  # inside the block: a held-back SIGINT raises only after the count is current
             self._ids.update(ids)
 
@@ -334,10 +343,20 @@ class DatasetWriter:
         return rows
 
     def close(self) -> None:
-        """Trim the reserved rows beyond ``n_samples`` and close the file (idempotent)."""
+        """Trim the reserved rows beyond ``n_samples`` and close the file (idempotent).
+
+        After a failed write (:meth:`extend` raised an ``OSError``) the file is closed without trimming: the
+        rows beyond ``n_samples`` are not counted, and the next writer of the file overwrites them.
+        """
         if not self._file.id.valid:
             return
         with _deferred_signals():
+            if self._failed:
+                try:
+                    self._file.close()
+                except OSError:  # the disk is still full; n_samples on the file is the last commit
+                    pass
+                return
             for dataset in self._samples.values():
                 dataset.resize(self._n, axis=0)
             self._file.close()
