@@ -19,7 +19,7 @@ for ``mps`` the window and t_max go together (``t_max >= 4.29 / S``, ``spectral.
 alone sets t_max, ``--t-max`` alone sets S = 4.29 / t_max, both are checked. Parsing and calling only
 (``triqs_nnsolver.data``). Both backends run best with ``OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1`` and MPI
 ranks for parallelism.
-Layer: ``cli``. Registered by :func:`add_data_commands` on the subparsers of ``cli.main``.
+Layer: ``cli``. Its arguments are added by :func:`add_arguments` when ``cli.main`` runs one of its commands.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from ..model import ModelConfig
 from ..mps import MPSSettings
 from ..spectral import gaussian_window_sigma_w, gaussian_window_t_max
 
-__all__ = ["DEFAULT_ALPHAS", "add_data_commands", "run_generate", "run_merge", "run_inspect"]
+__all__ = ["DEFAULT_ALPHAS", "add_arguments", "run_generate", "run_merge", "run_inspect"]
 
 DEFAULT_ALPHAS = (0.1, 0.2, 0.4)  # radians; our choice, between the nearly real-axis and the cheap MPS runs
 _ED_BATH_SITES = 5  # default bath levels of the ed backend (odd: no zero mode at half filling)
@@ -140,9 +140,14 @@ def run_inspect(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def add_data_commands(subparsers) -> None:
-    """Register ``generate``, ``merge`` and ``inspect`` on the subparsers of the ``triqs-nnsolver`` parser."""
-    generate = subparsers.add_parser("generate", help="generate training data (exact diagonalization or MPS)")
+def add_arguments(command: str, parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``command`` (``generate``, ``merge`` or ``inspect``) to its parser (``cli.main``)."""
+    {"generate": _add_generate_arguments, "merge": _add_merge_arguments, "inspect": _add_inspect_arguments}[command](
+        parser
+    )
+
+
+def _add_generate_arguments(generate: argparse.ArgumentParser) -> None:
     generate.add_argument("--backend", choices=("ed", "mps"), required=True, help="solver that produces the samples")
     generate.add_argument("--n-samples", type=int, required=True, help="samples 0 .. N-1 of the run")
     generate.add_argument("--out", required=True, help="data file (resumed if it exists)")
@@ -169,10 +174,14 @@ def add_data_commands(subparsers) -> None:
     generate.add_argument("--model-config", default=None, help="ModelConfig JSON file giving the grid")
     generate.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
     generate.set_defaults(run=run_generate)
-    merge = subparsers.add_parser("merge", help="merge data files (shards) into one, checked")
+
+
+def _add_merge_arguments(merge: argparse.ArgumentParser) -> None:
     merge.add_argument("shards", nargs="+", help="input data files")
     merge.add_argument("--out", required=True, help="merged file (replaced atomically)")
     merge.set_defaults(run=run_merge)
-    inspect = subparsers.add_parser("inspect", help="print what data files hold: counts, ranges, diagnostics (JSON)")
+
+
+def _add_inspect_arguments(inspect: argparse.ArgumentParser) -> None:
     inspect.add_argument("files", nargs="+", help="data files of one data set")
     inspect.set_defaults(run=run_inspect)

@@ -12,7 +12,7 @@ Exit status: 0 converged; 3 finished but not converged (``bethe``: the run; ``be
 outputs are written and flagged all the same); 1 a run-time error (e.g. no model); 2 bad arguments (the
 errors are reported by ``cli.main``).
 Under ``mpiexec`` every rank runs the loop, rank 0 prints, plots and writes.
-Parsing and calling only (``triqs_nnsolver.dmft``). Layer: ``cli``. Registered by :func:`add_dmft_commands`.
+Parsing and calling only (``triqs_nnsolver.dmft``). Layer: ``cli``. Its arguments are added by :func:`add_arguments`.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from ..dmft import (
 from ..dmft.config import STARTS
 from ..dmft.scan import DIRECTIONS
 
-__all__ = ["add_dmft_commands", "parse_U_values", "run_bethe", "run_bethe_scan"]
+__all__ = ["add_arguments", "parse_U_values", "run_bethe", "run_bethe_scan"]
 
 EXIT_NOT_CONVERGED = 3
 
@@ -160,21 +160,20 @@ def _add_common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (batch jobs)")
 
 
-def add_dmft_commands(subparsers) -> None:
-    """Register ``bethe`` and ``bethe-scan`` on the subparsers of the ``triqs-nnsolver`` parser."""
-    bethe = subparsers.add_parser("bethe", help="real-frequency DMFT on the Bethe lattice (one U)")
-    bethe.add_argument("--U", type=float, required=True, help="Hubbard interaction (energy unit of D)")
-    bethe.add_argument("--start", choices=STARTS, default=None, help="initial A (default metal)")
-    bethe.add_argument("--out", default="bethe.h5", help="archive to write (default bethe.h5)")
-    bethe.add_argument("--plot", default=None, help="PNG to write (default: --out with .png)")
-    _add_common_options(bethe)
-    bethe.set_defaults(run=run_bethe)
-
-    scan = subparsers.add_parser("bethe-scan", help="U scan of the Bethe-lattice DMFT (hysteresis)")
-    scan.add_argument("--U", type=parse_U_values, required=True, help="start:stop:step or a,b,c")
-    scan.add_argument("--direction", choices=DIRECTIONS, default="up", help="increasing or decreasing U")
-    scan.add_argument("--start", choices=STARTS, default=None, help="first point's A (default: up metal, down ins.)")
-    scan.add_argument("--out", default="bethe_scan.h5", help="archive to write (default bethe_scan.h5)")
-    scan.add_argument("--plot", default=None, help="PNG to write (default: --out with .png)")
-    _add_common_options(scan)
-    scan.set_defaults(run=run_bethe_scan)
+def add_arguments(command: str, parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``command`` (``bethe`` or ``bethe-scan``) to its parser (``cli.main``)."""
+    if command == "bethe":
+        parser.add_argument("--U", type=float, required=True, help="Hubbard interaction (energy unit of D)")
+        parser.add_argument("--start", choices=STARTS, default=None, help="initial A (default metal)")
+        parser.add_argument("--out", default="bethe.h5", help="archive to write (default bethe.h5)")
+        parser.set_defaults(run=run_bethe)
+    else:
+        parser.add_argument("--U", type=parse_U_values, required=True, help="start:stop:step or a,b,c")
+        parser.add_argument("--direction", choices=DIRECTIONS, default="up", help="increasing or decreasing U")
+        parser.add_argument(
+            "--start", choices=STARTS, default=None, help="first point's A (default: up metal, down ins.)"
+        )
+        parser.add_argument("--out", default="bethe_scan.h5", help="archive to write (default bethe_scan.h5)")
+        parser.set_defaults(run=run_bethe_scan)
+    parser.add_argument("--plot", default=None, help="PNG to write (default: --out with .png)")
+    _add_common_options(parser)

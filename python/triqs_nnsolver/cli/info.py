@@ -1,24 +1,27 @@
 """What ``triqs-nnsolver info`` reports: versions of the package and its dependencies, and which
 optional parts (C++ runtime, MPI, TRIQS) are available here.
 
-Layer: ``cli``. Imports of optional parts happen inside the functions, so a missing one is reported
-rather than raised.
+Versions come from the installed packages' metadata and the C++ extension is found, not loaded, so ``info``
+imports neither torch nor the package's own stacks. mpi4py and TRIQS are imported (inside the functions, so a
+missing one is reported rather than raised). Layer: ``cli``.
 """
 
 from __future__ import annotations
 
-import importlib
+import argparse
+import importlib.metadata
+import importlib.util
 import platform
 
-__all__ = ["collect_info", "format_info"]
+__all__ = ["collect_info", "format_info", "add_arguments", "run_info"]
 
 
-def _version_of(module_name: str) -> str:
+def _version_of(distribution: str) -> str:
+    """The installed version of ``distribution``, read from its metadata (the package is not imported)."""
     try:
-        module = importlib.import_module(module_name)
-    except ImportError as err:
-        return f"not importable ({err})"
-    return str(getattr(module, "__version__", "unknown version"))
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
 
 
 def _mpi_description() -> str:
@@ -44,12 +47,9 @@ def _triqs_description() -> str:
 
 
 def _runtime_description() -> str:
-    from ..runtime import cpp_runtime_available
-
-    if cpp_runtime_available():
-        from .. import _runtime
-
-        return f"built (libtorch {_runtime.torch_version})"
+    # found, not imported: loading the extension would load libtorch, which `info` leaves alone
+    if importlib.util.find_spec(f"{__package__.rpartition('.')[0]}._runtime") is not None:
+        return "built (extension triqs_nnsolver._runtime, against the torch wheel's libtorch)"
     return "not built (the pure-Python runner on torch.jit is used)"
 
 
@@ -74,3 +74,14 @@ def format_info(info: dict[str, str]) -> str:
     """Aligned ``name : description`` lines."""
     width = max(len(name) for name in info)
     return "\n".join(f"{name:<{width}} : {description}" for name, description in info.items())
+
+
+def run_info(_arguments: argparse.Namespace) -> int:
+    """The ``info`` command: print :func:`collect_info`. Returns 0."""
+    print(format_info(collect_info()))
+    return 0
+
+
+def add_arguments(command: str, parser: argparse.ArgumentParser) -> None:
+    """``info`` takes no arguments; sets the function it runs (``cli.main``)."""
+    parser.set_defaults(run=run_info)

@@ -11,7 +11,7 @@ writes the TorchScript model file with its metadata (``train`` leaves the traini
 
 The data module is imported inside the command functions, so this module imports without it (and
 without h5py). The model grid of the config must be the grid of the data files (``train`` checks it).
-Layer: ``cli``. Registered by :func:`add_train_commands` on the subparsers of ``cli.main``.
+Layer: ``cli``. Its arguments are added by :func:`add_arguments` when ``cli.main`` runs one of its commands.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from ..model import ModelConfig
 from ..runtime import TRAINING_DATA_FILE, export_checkpoint, read_model_metadata
 from ..train import TrainConfig, evaluate, load_model, train, write_report
 
-__all__ = ["add_train_commands", "read_config_file", "run_train", "run_evaluate", "run_export"]
+__all__ = ["add_arguments", "read_config_file", "run_train", "run_evaluate", "run_export"]
 
 _SPLITS = ("train", "validation", "test")  # the order in which load_splits returns them
 
@@ -119,42 +119,37 @@ def run_export(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def add_train_commands(subparsers) -> None:
-    """Register ``train`` and ``evaluate`` on ``subparsers`` (from ``ArgumentParser.add_subparsers``).
+def add_arguments(command: str, parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``command`` (``train``, ``evaluate`` or ``export``) to its parser (``cli.main``).
 
-    Each subcommand sets ``run`` (the function to call with the parsed namespace; it returns the exit status).
+    Each command sets ``run`` (the function to call with the parsed namespace; it returns the exit status).
     """
-    train_parser = subparsers.add_parser(
-        "train", help="train the network on dataset files", description=run_train.__doc__
-    )
-    train_parser.add_argument("--data", nargs="+", required=True, metavar="FILE", help="dataset files (HDF5)")
-    train_parser.add_argument("--out", required=True, metavar="DIR", help="folder for last.pt, best.pt, history.json")
-    train_parser.add_argument(
-        "--config", metavar="FILE", help='JSON {"model": {...}, "train": {...}} overriding the default configs'
-    )
-    train_parser.add_argument("--resume", action="store_true", help="continue from DIR/last.pt")
-    train_parser.add_argument("--no-progress", action="store_true", help="no progress bar (batch jobs)")
-    train_parser.set_defaults(run=run_train)
-
-    evaluate_parser = subparsers.add_parser(
-        "evaluate", help="score a trained model on held-out data", description=run_evaluate.__doc__
-    )
-    evaluate_parser.add_argument("--model", required=True, metavar="PATH", help="checkpoint (best.pt or last.pt)")
-    evaluate_parser.add_argument("--data", nargs="+", required=True, metavar="FILE", help="dataset files (HDF5)")
-    evaluate_parser.add_argument(
-        "--out", metavar="DIR", help="folder for evaluation.json and .png (default: the model's folder)"
-    )
-    evaluate_parser.add_argument("--split", choices=_SPLITS, default="test", help="which split to score")
-    evaluate_parser.set_defaults(run=run_evaluate)
-
-    export_parser = subparsers.add_parser(
-        "export", help="write a checkpoint as a TorchScript model file", description=run_export.__doc__
-    )
-    export_parser.add_argument("checkpoint", metavar="CHECKPOINT", help="training checkpoint (best.pt)")
-    export_parser.add_argument("--out", required=True, metavar="FILE", help="model file to write (model.pt)")
-    export_parser.add_argument(
-        "--training-data",
-        metavar="FILE",
-        help=f"training-data record (default: {TRAINING_DATA_FILE} next to the checkpoint)",
-    )
-    export_parser.set_defaults(run=run_export)
+    if command == "train":
+        parser.description = run_train.__doc__
+        parser.add_argument("--data", nargs="+", required=True, metavar="FILE", help="dataset files (HDF5)")
+        parser.add_argument("--out", required=True, metavar="DIR", help="folder for last.pt, best.pt, history.json")
+        parser.add_argument(
+            "--config", metavar="FILE", help='JSON {"model": {...}, "train": {...}} overriding the default configs'
+        )
+        parser.add_argument("--resume", action="store_true", help="continue from DIR/last.pt")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar (batch jobs)")
+        parser.set_defaults(run=run_train)
+    elif command == "evaluate":
+        parser.description = run_evaluate.__doc__
+        parser.add_argument("--model", required=True, metavar="PATH", help="checkpoint (best.pt or last.pt)")
+        parser.add_argument("--data", nargs="+", required=True, metavar="FILE", help="dataset files (HDF5)")
+        parser.add_argument(
+            "--out", metavar="DIR", help="folder for evaluation.json and .png (default: the model's folder)"
+        )
+        parser.add_argument("--split", choices=_SPLITS, default="test", help="which split to score")
+        parser.set_defaults(run=run_evaluate)
+    else:
+        parser.description = run_export.__doc__
+        parser.add_argument("checkpoint", metavar="CHECKPOINT", help="training checkpoint (best.pt)")
+        parser.add_argument("--out", required=True, metavar="FILE", help="model file to write (model.pt)")
+        parser.add_argument(
+            "--training-data",
+            metavar="FILE",
+            help=f"training-data record (default: {TRAINING_DATA_FILE} next to the checkpoint)",
+        )
+        parser.set_defaults(run=run_export)

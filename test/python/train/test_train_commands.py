@@ -3,20 +3,18 @@
 The commands themselves run end to end, on real data files, in test/python/cli/test_model_pipeline.py.
 """
 
-import argparse
 import json
 
 import pytest
 
-from triqs_nnsolver.cli.train_commands import add_train_commands, read_config_file
+from triqs_nnsolver.cli.main import build_parser
+from triqs_nnsolver.cli.train_commands import read_config_file
 from triqs_nnsolver.model import ModelConfig
 from triqs_nnsolver.train import TrainConfig
 
 
 def _parser():
-    parser = argparse.ArgumentParser(prog="triqs-nnsolver")
-    add_train_commands(parser.add_subparsers(dest="command"))
-    return parser
+    return build_parser("train")
 
 
 def test_resume_flag_and_required_arguments(capsys):
