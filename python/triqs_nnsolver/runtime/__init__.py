@@ -1,9 +1,13 @@
 """Inference runtime: load an exported TorchScript model and run it, in C++ (libtorch) or Python.
 
+A model file is code (a TorchScript archive runs what it carries when it is loaded): load model files
+from trusted sources only. :func:`load_model` checks a file's metadata before it loads it.
+
 Layer: ``runtime``; see :mod:`triqs_nnsolver.runtime.runners`.
 """
 
 from .default_model import DEFAULT_MODEL, default_model_path, shipped_models_dir
+from .errors import InferenceError, ModelLoadError, ModelNotFoundError
 from .export import TRAINING_DATA_FILE, export_checkpoint
 from .model_file import (
     ENERGY_UNIT,
@@ -16,19 +20,13 @@ from .model_file import (
     read_model_metadata,
     write_model_file,
 )
-from .runners import (
-    CppRunner,
-    InferenceError,
-    ModelLoadError,
-    PythonRunner,
-    cpp_runtime_available,
-    load_runner,
-)
+from .runners import CppRunner, PythonRunner, cpp_runtime_available, load_runner
 
 __all__ = [
     "CppRunner",
     "InferenceError",
     "ModelLoadError",
+    "ModelNotFoundError",
     "PythonRunner",
     "cpp_runtime_available",
     "load_runner",

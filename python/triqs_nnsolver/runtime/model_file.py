@@ -13,9 +13,14 @@ with an extra file ``metadata.json`` inside the archive holding
   unit; 0.0: unbroadened). The network predicts ``A~`` convolved with a Gaussian of this standard deviation.
   Files of metadata version 1 do not record it (read as None).
 
-:func:`read_model_metadata` reads it without loading the network (the archive is a zip file), and
-:func:`load_model` refuses files that are not triqs_nnsolver models, that were written by a newer
-metadata version, or whose grid disagrees with their configuration — with a message naming the path.
+A model file is code: a TorchScript archive runs the code it carries when it is loaded, so a model
+file must come from a trusted source. :func:`read_model_metadata` reads the metadata with
+:mod:`zipfile` (the archive is a zip file) without loading or running anything, and :func:`load_model`
+hands the file to a runner only once they pass: it refuses missing files, foreign files (not a zip
+archive, or a zip archive that is not a TorchScript archive with metadata), corrupt ones (truncated, or a
+member failing its CRC check), files of a newer metadata version, and files whose metadata are
+incomplete or whose grid disagrees with their configuration — each with a :class:`ModelLoadError`
+naming the path, what was expected and what was found.
 
 Layer: ``runtime``.
 """
@@ -27,6 +32,7 @@ import json
 import os
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +41,8 @@ import torch
 
 from ..model import ModelConfig
 from ..version import __version__
-from .runners import ModelLoadError, load_runner
+from .errors import ModelLoadError
+from .runners import checked_model_path, load_runner
 
 __all__ = [
     "MODEL_FORMAT",
@@ -113,17 +120,29 @@ class ModelMetadata:
 
     @classmethod
     def from_json(cls, text: str, path: str = "<memory>") -> ModelMetadata:
-        """Parse and check; raises ModelLoadError naming ``path`` for anything incompatible."""
+        """Parse and check; raises ModelLoadError naming ``path``, what was expected and what was found."""
+        where = f"model file path = '{path}'"
         try:
             values = json.loads(text)
         except json.JSONDecodeError as err:
-            raise ModelLoadError(f"'{path}': {METADATA_FILE} is not valid JSON ({err})") from err
-        if values.get("format") != MODEL_FORMAT:
-            raise ModelLoadError(f"'{path}' is not a {MODEL_FORMAT} file; its format is {values.get('format')!r}")
-        if values.get("metadata_version", 0) > METADATA_VERSION:
+            raise ModelLoadError(f"{where}: expected JSON in its {METADATA_FILE}; got invalid JSON ({err})") from err
+        if not isinstance(values, dict):
             raise ModelLoadError(
-                f"'{path}' has metadata version {values['metadata_version']}, newer than this package reads "
-                f"({METADATA_VERSION}); upgrade triqs_nnsolver (this is {__version__})"
+                f"{where}: expected a JSON object in its {METADATA_FILE}; got a JSON {type(values).__name__}"
+            )
+        if values.get("format") != MODEL_FORMAT:
+            raise ModelLoadError(
+                f"{where} is not a {MODEL_FORMAT} file: expected format {MODEL_FORMAT!r} in its {METADATA_FILE}; "
+                f"got {values.get('format')!r}"
+            )
+        version = values.get("metadata_version")
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            raise ModelLoadError(f"{where}: expected an integer metadata_version >= 1; got {version!r}")
+        if version > METADATA_VERSION:
+            raise ModelLoadError(
+                f"{where} has metadata version {version}, newer than this package reads: expected "
+                f"metadata_version <= {METADATA_VERSION}; got {version}. Upgrade triqs_nnsolver (this is "
+                f"{__version__})"
             )
         try:
             config = ModelConfig.from_dict(values["model_config"])
@@ -135,12 +154,20 @@ class ModelMetadata:
                 data_resolution=_resolution(values.get("data_resolution")),
                 package_version=str(values["package_version"]),
                 energy_unit=str(values["energy_unit"]),
-                metadata_version=int(values["metadata_version"]),
+                metadata_version=version,
             )
+            grid = np.asarray(values["grid"], dtype=float)
         except (KeyError, TypeError, ValueError) as err:
-            raise ModelLoadError(f"'{path}': incomplete or invalid metadata ({type(err).__name__}: {err})") from err
-        if not np.allclose(values.get("grid", []), config.grid, rtol=0, atol=1e-12):
-            raise ModelLoadError(f"'{path}': the stored grid disagrees with the grid of its model_config")
+            raise ModelLoadError(
+                f"{where}: expected complete and valid metadata; got incomplete or invalid metadata "
+                f"({type(err).__name__}: {err})"
+            ) from err
+        # both grids come from make_nonuniform_refreq in float64; JSON keeps every digit of a float
+        if grid.shape != config.grid.shape or not np.allclose(grid, config.grid, rtol=0, atol=1e-12):
+            raise ModelLoadError(
+                f"{where}: expected the stored grid to be that of its model_config ({config.grid.size} points); "
+                f"the stored grid disagrees ({grid.size} points)"
+            )
         return metadata
 
 
@@ -173,19 +200,68 @@ def write_model_file(model: torch.nn.Module, metadata: ModelMetadata, path) -> P
 
 
 def read_model_metadata(path) -> ModelMetadata:
-    """The checked metadata of an exported model, read from the archive without loading the network."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"model file not found: '{path}'")
+    """The checked metadata of an exported model, read from the archive without loading or running it.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        An exported model file (:func:`write_model_file`).
+
+    Returns
+    -------
+    ModelMetadata
+
+    Raises
+    ------
+    ModelNotFoundError
+        ``path`` is not a file (also a FileNotFoundError).
+    ModelLoadError
+        The file is foreign (not a zip archive; a zip archive that is not a TorchScript archive or carries no
+        metadata), corrupt (truncated; a member fails its CRC check), of a newer metadata version, or its
+        metadata are incomplete or inconsistent. The message names the path, what was expected and what
+        was found.
+    """
+    path = checked_model_path(path)
+    return ModelMetadata.from_json(_metadata_text(path), str(path))
+
+
+def _metadata_text(path: Path) -> str:
+    """The text of ``<archive>/extra/metadata.json``, after checking the archive's structure and CRCs."""
+    where = f"model file path = '{path}'"
+    expected = f"a TorchScript archive written by write_model_file (a zip file with <archive>/extra/{METADATA_FILE})"
     try:
         with zipfile.ZipFile(path) as archive:
-            names = [n for n in archive.namelist() if n.endswith(f"/extra/{METADATA_FILE}")]
-            if not names:
-                raise ModelLoadError(f"'{path}' carries no {METADATA_FILE}: it was not written by write_model_file")
-            text = archive.read(names[0]).decode()
+            names = archive.namelist()
+            prefixes = sorted({name.split("/", 1)[0] for name in names})
+            prefix = prefixes[0] if len(prefixes) == 1 else None
+            if prefix is None or not {f"{prefix}/data.pkl", f"{prefix}/constants.pkl"} <= set(names):
+                shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+                raise ModelLoadError(
+                    f"{where}: expected {expected}; got a zip archive that is not a TorchScript archive "
+                    f"({len(names)} members: {shown})"
+                )
+            if f"{prefix}/extra/{METADATA_FILE}" not in names:
+                raise ModelLoadError(
+                    f"{where} carries no {METADATA_FILE}: expected {expected}; got a TorchScript archive without "
+                    "it, not written by write_model_file"
+                )
+            damaged = archive.testzip()  # reads every member: a corrupt file is refused before torch reads it
+            if damaged is not None:
+                raise ModelLoadError(
+                    f"{where}: expected {expected}; got a corrupt archive (member {damaged!r} fails its CRC check)"
+                )
+            return archive.read(f"{prefix}/extra/{METADATA_FILE}").decode("utf-8")
     except zipfile.BadZipFile as err:
-        raise ModelLoadError(f"'{path}' is not a TorchScript archive ({err})") from err
-    return ModelMetadata.from_json(text, str(path))
+        raise ModelLoadError(
+            f"{where} is not a TorchScript archive: expected {expected}; got a file that is not a readable zip "
+            f"archive (truncated, corrupt or of another kind: {err})"
+        ) from err
+    except (EOFError, zlib.error, NotImplementedError) as err:  # damaged deflate data, size or method
+        raise ModelLoadError(
+            f"{where}: expected {expected}; got a corrupt archive ({type(err).__name__}: {err})"
+        ) from err
+    except UnicodeDecodeError as err:
+        raise ModelLoadError(f"{where}: expected UTF-8 text in its {METADATA_FILE}; got {err}") from err
 
 
 @dataclass(frozen=True)
@@ -201,6 +277,36 @@ class LoadedModel:
 
 
 def load_model(path, backend: str = "auto", num_threads: int | None = None) -> LoadedModel:
-    """Check the metadata of an exported model, then load it with :func:`~triqs_nnsolver.runtime.load_runner`."""
+    """Check the metadata of an exported model, then load it with :func:`~triqs_nnsolver.runtime.load_runner`.
+
+    A model file is code: a TorchScript archive runs the code it carries when it is loaded. Load model
+    files from trusted sources only. The checks below are made before anything of the file is loaded or
+    run; they refuse files that are not intact triqs_nnsolver models, but they cannot tell a well-meant
+    file from a malicious one.
+
+    1. The metadata are read with :mod:`zipfile` and checked (:func:`read_model_metadata`).
+    2. The runner loads the TorchScript.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        An exported model file (``triqs-nnsolver export``).
+    backend : {'auto', 'c++', 'python'}
+        The runner (:func:`~triqs_nnsolver.runtime.load_runner`).
+    num_threads : int, optional
+        Intra-op threads for libtorch in this process; unchanged when None.
+
+    Returns
+    -------
+    LoadedModel
+
+    Raises
+    ------
+    ModelNotFoundError
+        ``path`` is not a file (also a FileNotFoundError).
+    ModelLoadError
+        The file is foreign, corrupt, of a newer metadata version or has invalid metadata (see
+        :func:`read_model_metadata`), or torch cannot load it.
+    """
     metadata = read_model_metadata(path)
     return LoadedModel(load_runner(path, backend=backend, num_threads=num_threads), metadata)

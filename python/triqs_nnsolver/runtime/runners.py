@@ -6,6 +6,10 @@ or int64, batch first) and returns a numpy array; ``runner.path``, ``runner.back
 (``triqs_nnsolver._runtime``, libtorch behind pybind11, GIL released during inference) when it is
 built, and the Python one (``torch.jit.load``) otherwise, and logs which one it uses.
 
+A TorchScript archive is code: loading it runs the code it carries. The runners load any TorchScript
+file and check no metadata (:func:`~triqs_nnsolver.runtime.load_model` does, before it calls them).
+Load files from trusted sources only.
+
 What is not here: exporting a model (the model/train layer does that) and any physics.
 Layer: ``runtime`` (above ``model``/``train``, below ``solver``).
 """
@@ -19,19 +23,13 @@ from pathlib import Path
 import numpy as np
 import torch
 
-__all__ = ["ModelLoadError", "InferenceError", "PythonRunner", "CppRunner", "load_runner", "cpp_runtime_available"]
+from .errors import InferenceError, ModelLoadError, ModelNotFoundError
+
+__all__ = ["PythonRunner", "CppRunner", "load_runner", "cpp_runtime_available", "checked_model_path"]
 
 logger = logging.getLogger(__name__)
 
 _ALLOWED_DTYPES = (np.float32, np.float64, np.int64)
-
-
-class ModelLoadError(RuntimeError):
-    """A model file exists but cannot be loaded as TorchScript (corrupt, truncated, not a model)."""
-
-
-class InferenceError(RuntimeError):
-    """The model rejected its inputs or returned something other than one tensor."""
 
 
 def _import_cpp_module():
@@ -48,11 +46,13 @@ def cpp_runtime_available() -> bool:
     return _import_cpp_module() is not None
 
 
-def _checked_path(path) -> str:
+def checked_model_path(path) -> Path:
+    """``path`` as a Path if it names an existing file; else :class:`ModelNotFoundError` naming it."""
     path = Path(os.fspath(path))
     if not path.is_file():
-        raise FileNotFoundError(f"model file not found: '{path}'")
-    return str(path)
+        got = "a directory" if path.is_dir() else "no such file"
+        raise ModelNotFoundError(f"model file not found: path = '{path}'; expected an existing model file, got {got}")
+    return path
 
 
 def _checked_inputs(inputs) -> list[np.ndarray]:
@@ -71,7 +71,7 @@ class _Runner:
     backend = ""
 
     def __init__(self, path, num_threads: int | None = None):
-        self.path = _checked_path(path)
+        self.path = str(checked_model_path(path))
         if num_threads is not None:
             self.num_threads = num_threads
 
@@ -147,12 +147,17 @@ class CppRunner(_Runner):
 
 
 def load_runner(path, backend: str = "auto", num_threads: int | None = None) -> PythonRunner | CppRunner:
-    """Load a TorchScript model for inference.
+    """Load a TorchScript file for inference, with no metadata check.
+
+    A TorchScript archive is code, and loading it runs that code: load only files from a trusted
+    source. This function checks no metadata; for the model files of this package use
+    :func:`~triqs_nnsolver.runtime.load_model`, which checks them (without running the archive) before
+    it calls this function.
 
     Parameters
     ----------
     path : str or path-like
-        The exported TorchScript file.
+        The TorchScript file.
     backend : {'auto', 'c++', 'python'}
         'auto' takes the C++ runner when it is built, else the Python one.
     num_threads : int, optional
@@ -165,10 +170,10 @@ def load_runner(path, backend: str = "auto", num_threads: int | None = None) -> 
 
     Raises
     ------
-    FileNotFoundError
-        ``path`` is not a file.
+    ModelNotFoundError
+        ``path`` is not a file (also a FileNotFoundError).
     ModelLoadError
-        The file is not a loadable TorchScript model.
+        The file is not a loadable TorchScript file.
     ImportError
         ``backend='c++'`` but the extension is not built.
     """

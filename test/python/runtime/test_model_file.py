@@ -1,6 +1,5 @@
 """Exported model files: metadata round trip, refusal of incompatible files, identical runners."""
 
-import json
 import os
 import zipfile
 
@@ -12,9 +11,11 @@ from triqs_nnsolver.model import ImpuritySpectralNet, ModelConfig
 from triqs_nnsolver.runtime import (
     ModelLoadError,
     ModelMetadata,
+    ModelNotFoundError,
     TrainingDomain,
     cpp_runtime_available,
     load_model,
+    model_file,
     read_model_metadata,
     write_model_file,
 )
@@ -60,18 +61,6 @@ def test_domain_violations_are_listed():
         TrainingDomain(U=(4.0, 0.0), eps_d=(0, 1), hybridization_scale=(1, 1), alpha=(0.1, 0.2))
 
 
-def _rewrite_metadata(source, target, change):
-    """Copy a model archive with its metadata.json changed by ``change(dict)``."""
-    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as dst:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename.endswith("/extra/metadata.json"):
-                values = json.loads(data)
-                change(values)
-                data = json.dumps(values).encode()
-            dst.writestr(item, data)
-
-
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -83,32 +72,132 @@ def _rewrite_metadata(source, target, change):
         (lambda v: v.update(data_resolution=-0.1), "data_resolution must be None or a finite number >= 0"),
     ],
 )
-def test_incompatible_metadata_is_refused_with_the_path(exported, tmp_path, change, message):
+def test_incompatible_metadata_is_refused_with_the_path(exported, tmp_path, rewrite_metadata, change, message):
     path, _ = exported
     broken = tmp_path / "broken_model.pt"
-    _rewrite_metadata(path, broken, change)
+    rewrite_metadata(path, broken, change)
     with pytest.raises(ModelLoadError, match=message) as error:
         load_model(broken)
     assert "broken_model.pt" in str(error.value)
 
 
-def test_metadata_version_1_reads_without_a_resolution(exported, tmp_path):
+def test_metadata_version_1_reads_without_a_resolution(exported, tmp_path, rewrite_metadata):
     """Files exported before the resolution was recorded (metadata version 1) load; it reads as None."""
     path, metadata = exported
     old = tmp_path / "old_model.pt"
-    _rewrite_metadata(path, old, lambda v: (v.pop("data_resolution"), v.update(metadata_version=1)))
+    rewrite_metadata(path, old, lambda v: (v.pop("data_resolution"), v.update(metadata_version=1)))
     loaded = read_model_metadata(old)
     assert loaded.data_resolution is None and loaded.metadata_version == 1
     assert loaded.training_domain == metadata.training_domain
     assert read_model_metadata(path).data_resolution == 0.2
 
 
-def test_model_without_metadata_is_refused(tmp_path):
-    path = tmp_path / "bare.pt"
+EXPECTED_ARCHIVE = "expected a TorchScript archive written by write_model_file"
+
+
+@pytest.fixture
+def never_loaded(monkeypatch):
+    """Make handing a file to a runner (the step that runs its TorchScript) fail the test."""
+
+    def refuse(*args, **kwargs):
+        pytest.fail("a refused model file reached load_runner")
+
+    monkeypatch.setattr(model_file, "load_runner", refuse)
+
+
+def test_missing_model_file_is_named(tmp_path):
+    missing = tmp_path / "no_such_model.pt"
+    with pytest.raises(
+        ModelNotFoundError, match="path = '.*no_such_model.pt'; expected an existing model file, got no"
+    ):
+        load_model(missing)
+    with pytest.raises(FileNotFoundError, match="got a directory"):  # ModelNotFoundError is a FileNotFoundError
+        load_model(tmp_path)
+
+
+def _text_file(path, exported):
+    path.write_text("U = 2.0\n")
+
+
+def _plain_zip(path, exported):
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("notes/readme.txt", "not a model")
+
+
+def _torch_save_file(path, exported):
+    torch.save({"weight": torch.zeros(3)}, path)  # a zip archive too, but no TorchScript
+
+
+def _torchscript_without_metadata(path, exported):
     torch.jit.script(ImpuritySpectralNet(CONFIG)).save(str(path))
-    with pytest.raises(ModelLoadError, match="bare.pt' carries no metadata.json"):
-        read_model_metadata(path)
-    corrupt = tmp_path / "corrupt.pt"
-    corrupt.write_bytes(b"not a zip")
-    with pytest.raises(ModelLoadError, match="corrupt.pt' is not a TorchScript archive"):
-        read_model_metadata(corrupt)
+
+
+def _metadata_not_an_object(path, exported):
+    with zipfile.ZipFile(exported) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            dst.writestr(item, b"[1, 2]" if item.filename.endswith("/extra/metadata.json") else src.read(item))
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (_text_file, f"is not a TorchScript archive: {EXPECTED_ARCHIVE} .*; got a file that is not a readable zip"),
+        (_plain_zip, f"{EXPECTED_ARCHIVE} .*; got a zip archive that is not a TorchScript archive \\(1 members"),
+        (_torch_save_file, f"{EXPECTED_ARCHIVE} .*; got a zip archive that is not a TorchScript archive"),
+        (_torchscript_without_metadata, f"carries no metadata.json: {EXPECTED_ARCHIVE} .*; got a TorchScript"),
+        (_metadata_not_an_object, "expected a JSON object in its metadata.json; got a JSON list"),
+    ],
+)
+def test_foreign_file_is_refused_before_it_is_loaded(exported, tmp_path, never_loaded, make, message):
+    foreign = tmp_path / "foreign_model.pt"
+    make(foreign, exported[0])
+    with pytest.raises(ModelLoadError, match=message) as error:
+        load_model(foreign)
+    assert "path = '" in str(error.value) and "foreign_model.pt" in str(error.value)
+
+
+def _flip_a_member_byte(data: bytearray, archive: zipfile.ZipFile) -> None:
+    """Flip one byte in the middle of the largest member's stored data, leaving the zip structure intact."""
+    item = max(archive.infolist(), key=lambda info: info.file_size)
+    header = data[item.header_offset : item.header_offset + 30]
+    start = item.header_offset + 30 + int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little")
+    data[start + item.compress_size // 2] ^= 0xFF
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        ("empty", "got a file that is not a readable zip archive"),
+        ("half", "got a file that is not a readable zip archive"),
+        ("last byte", "got a file that is not a readable zip archive"),
+        ("flipped byte", "got a corrupt archive \\(member '.*' fails its CRC check\\)"),
+    ],
+)
+def test_corrupt_file_is_refused_before_it_is_loaded(exported, tmp_path, never_loaded, damage, message):
+    data = bytearray(exported[0].read_bytes())
+    if damage == "flipped byte":
+        with zipfile.ZipFile(exported[0]) as archive:
+            _flip_a_member_byte(data, archive)
+    else:
+        data = data[: {"empty": 0, "half": len(data) // 2, "last byte": len(data) - 1}[damage]]
+    corrupt = tmp_path / "corrupt_model.pt"
+    corrupt.write_bytes(data)
+    with pytest.raises(ModelLoadError, match=f"path = '.*corrupt_model.pt'.*{EXPECTED_ARCHIVE}.*{message}"):
+        load_model(corrupt)
+
+
+@pytest.mark.parametrize(
+    ("version", "message"),
+    [
+        (3, "has metadata version 3, newer than this package reads: expected metadata_version <= 2; got 3"),
+        ("2", "expected an integer metadata_version >= 1; got '2'"),
+        (None, "expected an integer metadata_version >= 1; got None"),
+    ],
+)
+def test_newer_or_unknown_metadata_version_is_refused_before_loading(
+    exported, tmp_path, rewrite_metadata, never_loaded, version, message
+):
+    newer = tmp_path / "newer_model.pt"
+    rewrite_metadata(exported[0], newer, lambda values: values.update(metadata_version=version))
+    with pytest.raises(ModelLoadError, match=f"path = '.*newer_model.pt'.* {message}"):
+        load_model(newer)

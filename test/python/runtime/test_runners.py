@@ -8,6 +8,7 @@ from triqs_nnsolver.runtime import (
     CppRunner,
     InferenceError,
     ModelLoadError,
+    ModelNotFoundError,
     PythonRunner,
     cpp_runtime_available,
     load_runner,
@@ -90,8 +91,9 @@ def test_load_runner_picks_the_cpp_runner_when_built(model_path):
 @pytest.mark.parametrize("backend", ["python", pytest.param("c++", marks=needs_cpp)])
 def test_missing_model_names_the_path(tmp_path, backend):
     missing = tmp_path / "no_such_model.pt"
-    with pytest.raises(FileNotFoundError, match="no_such_model.pt"):
+    with pytest.raises(ModelNotFoundError, match="path = '.*no_such_model.pt'") as error:
         load_runner(missing, backend=backend)
+    assert isinstance(error.value, FileNotFoundError)  # what callers caught before ModelNotFoundError existed
 
 
 @pytest.mark.parametrize("backend", ["python", pytest.param("c++", marks=needs_cpp)])
