@@ -1,13 +1,14 @@
 """Inference runtime: load an exported TorchScript model and run it, in C++ (libtorch) or Python.
 
 A model file is code (a TorchScript archive runs what it carries when it is loaded): load model files
-from trusted sources only. :func:`load_model` checks a file's metadata before it loads it.
+from trusted sources only. :func:`load_model` checks a file's metadata before it loads it, and a shipped
+model's SHA-256 checksum.
 
 Layer: ``runtime``; see :mod:`triqs_nnsolver.runtime.runners`.
 """
 
-from .default_model import DEFAULT_MODEL, default_model_path, shipped_models_dir
-from .errors import InferenceError, ModelLoadError, ModelNotFoundError
+from .default_model import DEFAULT_MODEL, default_model_path, shipped_models_dir, verify_shipped_model
+from .errors import InferenceError, ModelChecksumError, ModelLoadError, ModelNotFoundError
 from .export import TRAINING_DATA_FILE, export_checkpoint
 from .model_file import (
     ENERGY_UNIT,
@@ -27,6 +28,7 @@ __all__ = [
     "InferenceError",
     "ModelLoadError",
     "ModelNotFoundError",
+    "ModelChecksumError",
     "PythonRunner",
     "cpp_runtime_available",
     "load_runner",
@@ -44,4 +46,5 @@ __all__ = [
     "DEFAULT_MODEL",
     "shipped_models_dir",
     "default_model_path",
+    "verify_shipped_model",
 ]

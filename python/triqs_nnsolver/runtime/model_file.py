@@ -20,7 +20,9 @@ hands the file to a runner only once they pass: it refuses missing files, foreig
 archive, or a zip archive that is not a TorchScript archive with metadata), corrupt ones (truncated, or a
 member failing its CRC check), files of a newer metadata version, and files whose metadata are
 incomplete or whose grid disagrees with their configuration — each with a :class:`ModelLoadError`
-naming the path, what was expected and what was found.
+naming the path, what was expected and what was found. A shipped model is moreover compared with its
+shipped SHA-256 checksum (:func:`~triqs_nnsolver.runtime.default_model.verify_shipped_model`); a
+user's file outside the shipped folder has no known checksum and passes on its metadata alone.
 
 Layer: ``runtime``.
 """
@@ -285,7 +287,11 @@ def load_model(path, backend: str = "auto", num_threads: int | None = None) -> L
     file from a malicious one.
 
     1. The metadata are read with :mod:`zipfile` and checked (:func:`read_model_metadata`).
-    2. The runner loads the TorchScript.
+    2. A file inside the shipped models folder (:func:`~triqs_nnsolver.runtime.shipped_models_dir`, where
+       :func:`~triqs_nnsolver.runtime.default_model_path` points) is compared with its shipped SHA-256
+       checksum ``model.pt.sha256``. A file anywhere else has no known checksum and is loaded on its
+       metadata alone.
+    3. The runner loads the TorchScript.
 
     Parameters
     ----------
@@ -307,6 +313,8 @@ def load_model(path, backend: str = "auto", num_threads: int | None = None) -> L
     ModelLoadError
         The file is foreign, corrupt, of a newer metadata version or has invalid metadata (see
         :func:`read_model_metadata`), or torch cannot load it.
+    ModelChecksumError
+        A shipped model file differs from its shipped checksum.
     """
     metadata = read_model_metadata(path)
     return LoadedModel(load_runner(path, backend=backend, num_threads=num_threads), metadata)

@@ -7,8 +7,9 @@ or int64, batch first) and returns a numpy array; ``runner.path``, ``runner.back
 built, and the Python one (``torch.jit.load``) otherwise, and logs which one it uses.
 
 A TorchScript archive is code: loading it runs the code it carries. The runners load any TorchScript
-file and check no metadata (:func:`~triqs_nnsolver.runtime.load_model` does, before it calls them).
-Load files from trusted sources only.
+file and check no metadata (:func:`~triqs_nnsolver.runtime.load_model` does, before it calls them);
+they only verify a file inside the shipped models folder against its shipped checksum
+(:func:`~triqs_nnsolver.runtime.default_model.verify_shipped_model`). Load files from trusted sources only.
 
 What is not here: exporting a model (the model/train layer does that) and any physics.
 Layer: ``runtime`` (above ``model``/``train``, below ``solver``).
@@ -23,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .default_model import verify_shipped_model
 from .errors import InferenceError, ModelLoadError, ModelNotFoundError
 
 __all__ = ["PythonRunner", "CppRunner", "load_runner", "cpp_runtime_available", "checked_model_path"]
@@ -72,6 +74,7 @@ class _Runner:
 
     def __init__(self, path, num_threads: int | None = None):
         self.path = str(checked_model_path(path))
+        self.checksum_verified = verify_shipped_model(self.path)  # before any TorchScript of the file runs
         if num_threads is not None:
             self.num_threads = num_threads
 
@@ -152,7 +155,9 @@ def load_runner(path, backend: str = "auto", num_threads: int | None = None) -> 
     A TorchScript archive is code, and loading it runs that code: load only files from a trusted
     source. This function checks no metadata; for the model files of this package use
     :func:`~triqs_nnsolver.runtime.load_model`, which checks them (without running the archive) before
-    it calls this function.
+    it calls this function. A file inside the shipped models folder
+    (:func:`~triqs_nnsolver.runtime.shipped_models_dir`) is first compared with its shipped SHA-256
+    checksum; a file anywhere else is loaded as it is.
 
     Parameters
     ----------
@@ -172,6 +177,8 @@ def load_runner(path, backend: str = "auto", num_threads: int | None = None) -> 
     ------
     ModelNotFoundError
         ``path`` is not a file (also a FileNotFoundError).
+    ModelChecksumError
+        ``path`` lies in the shipped models folder and differs from its shipped checksum.
     ModelLoadError
         The file is not a loadable TorchScript file.
     ImportError
@@ -181,6 +188,8 @@ def load_runner(path, backend: str = "auto", num_threads: int | None = None) -> 
         raise ValueError(f"backend must be 'auto', 'c++' or 'python'; got backend = {backend!r}")
     if backend == "auto":
         backend = "c++" if cpp_runtime_available() else "python"
-    runner = CppRunner(path, num_threads) if backend == "c++" else PythonRunner(path, num_threads)
-    logger.info("loaded model %s with the %s runtime", runner.path, runner.backend)
+    runner_class = CppRunner if backend == "c++" else PythonRunner
+    runner = runner_class(path, num_threads)
+    verified = " (shipped model, SHA-256 verified)" if runner.checksum_verified else ""
+    logger.info("loaded model %s with the %s runtime%s", runner.path, runner.backend, verified)
     return runner
