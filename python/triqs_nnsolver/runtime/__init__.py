@@ -17,11 +17,12 @@ from .model_file import (
     LoadedModel,
     ModelMetadata,
     TrainingDomain,
+    input_specs,
     load_model,
     read_model_metadata,
     write_model_file,
 )
-from .runners import CppRunner, PythonRunner, cpp_runtime_available, load_runner
+from .runners import CppRunner, InputSpec, PythonRunner, cpp_runtime_available, load_runner
 
 __all__ = [
     "CppRunner",
@@ -29,6 +30,7 @@ __all__ = [
     "ModelLoadError",
     "ModelNotFoundError",
     "ModelChecksumError",
+    "InputSpec",
     "PythonRunner",
     "cpp_runtime_available",
     "load_runner",
@@ -38,6 +40,7 @@ __all__ = [
     "TrainingDomain",
     "ModelMetadata",
     "LoadedModel",
+    "input_specs",
     "write_model_file",
     "read_model_metadata",
     "load_model",

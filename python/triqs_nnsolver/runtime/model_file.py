@@ -44,7 +44,7 @@ import torch
 from ..model import ModelConfig
 from ..version import __version__
 from .errors import ModelLoadError
-from .runners import checked_model_path, load_runner
+from .runners import InputSpec, checked_model_path, load_runner
 
 __all__ = [
     "MODEL_FORMAT",
@@ -55,12 +55,14 @@ __all__ = [
     "LoadedModel",
     "write_model_file",
     "read_model_metadata",
+    "input_specs",
     "load_model",
 ]
 
 MODEL_FORMAT = "triqs_nnsolver.model"
 METADATA_VERSION = 2
 METADATA_FILE = "metadata.json"
+INPUT_DTYPE = np.dtype(np.float32)  # that of ImpuritySpectralNet's weights and buffers, which export keeps
 ENERGY_UNIT = "model unit: the hybridization weight int rho_Delta = 1/4, i.e. the half-bandwidth D = 1 of a Bethe bath"
 
 
@@ -278,6 +280,17 @@ class LoadedModel:
         return self.metadata.model_config.grid
 
 
+def input_specs(config: ModelConfig) -> tuple[InputSpec, InputSpec]:
+    """The inputs of an exported network's ``forward(hybridization, params)``, for the runner to check.
+
+    ``hybridization``: float32, (batch, n_w) or (batch, n_w, 1), or (batch, n_w, 2) with ``use_re_delta``;
+    ``params``: float32, (batch, 3), i.e. (U, eps_d, alpha). See :class:`~triqs_nnsolver.model.ImpuritySpectralNet`.
+    """
+    n_w, channels = config.grid_n_w, config.n_input_channels
+    hybridization_shapes = ((n_w,), (n_w, 1)) if channels == 1 else ((n_w, channels),)
+    return InputSpec("hybridization", INPUT_DTYPE, hybridization_shapes), InputSpec("params", INPUT_DTYPE, ((3,),))
+
+
 def load_model(path, backend: str = "auto", num_threads: int | None = None) -> LoadedModel:
     """Check the metadata of an exported model, then load it with :func:`~triqs_nnsolver.runtime.load_runner`.
 
@@ -291,7 +304,9 @@ def load_model(path, backend: str = "auto", num_threads: int | None = None) -> L
        :func:`~triqs_nnsolver.runtime.default_model_path` points) is compared with its shipped SHA-256
        checksum ``model.pt.sha256``. A file anywhere else has no known checksum and is loaded on its
        metadata alone.
-    3. The runner loads the TorchScript.
+    3. The runner loads the TorchScript. It checks every ``forward(hybridization, params)`` against the
+       metadata: float32 arrays of shapes (batch, n_w) and (batch, 3); float64 arrays are refused (the
+       network computes in float32; convert with ``astype(np.float32)``).
 
     Parameters
     ----------
@@ -317,4 +332,5 @@ def load_model(path, backend: str = "auto", num_threads: int | None = None) -> L
         A shipped model file differs from its shipped checksum.
     """
     metadata = read_model_metadata(path)
-    return LoadedModel(load_runner(path, backend=backend, num_threads=num_threads), metadata)
+    runner = load_runner(path, backend=backend, num_threads=num_threads, inputs=input_specs(metadata.model_config))
+    return LoadedModel(runner, metadata)

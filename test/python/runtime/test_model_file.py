@@ -21,6 +21,9 @@ from triqs_nnsolver.runtime import (
 )
 
 CONFIG = ModelConfig(grid_n_w=32, n_embd=32, n_head=4, n_frequency_features=6)
+needs_cpp = pytest.mark.skipif(
+    not cpp_runtime_available(), reason="the C++ runtime triqs_nnsolver._runtime is not built"
+)
 DOMAIN = TrainingDomain(U=(0.0, 4.0), eps_d=(-3.0, 1.0), hybridization_scale=(0.8, 1.2), alpha=(0.1, 0.8))
 
 
@@ -201,3 +204,28 @@ def test_newer_or_unknown_metadata_version_is_refused_before_loading(
     rewrite_metadata(exported[0], newer, lambda values: values.update(metadata_version=version))
     with pytest.raises(ModelLoadError, match=f"path = '.*newer_model.pt'.* {message}"):
         load_model(newer)
+
+
+@pytest.mark.parametrize("backend", ["python", pytest.param("c++", marks=needs_cpp)])
+def test_runner_of_a_model_checks_dtype_and_shape(exported, backend):
+    """float64 or wrongly shaped arrays are refused with the input's name, the expectation and what came."""
+    runner = load_model(exported[0], backend=backend).runner
+    n_w = CONFIG.grid_n_w
+    rho, params = np.full((4, n_w), 0.1, dtype=np.float32), np.array([[2.0, -1.0, 0.3]] * 4, dtype=np.float32)
+    assert runner.forward(rho, params).shape == (4, n_w)
+    assert runner.forward(rho[:, :, None], params).shape == (4, n_w)  # the explicit channel axis
+    expected_rho = f"input 0 \\(hybridization\\) of model '.*' must be a float32 array of shape \\(batch, {n_w}\\)"
+    with pytest.raises(TypeError, match=f"{expected_rho} or .*; got dtype float64 .*hybridization.astype"):
+        runner.forward(rho.astype(np.float64), params)
+    with pytest.raises(TypeError, match="input 1 \\(params\\) .* float32 .*; got dtype float64"):
+        runner.forward(rho, params.astype(np.float64))
+    with pytest.raises(ValueError, match=f"{expected_rho} or .*; got shape \\(4, {n_w + 1}\\)"):
+        runner.forward(np.zeros((4, n_w + 1), dtype=np.float32), params)
+    with pytest.raises(ValueError, match=f"{expected_rho} or .*; got shape \\({n_w},\\)"):
+        runner.forward(rho[0], params[0])
+    with pytest.raises(ValueError, match="input 1 \\(params\\) .* shape \\(batch, 3\\); got shape \\(4, 2\\)"):
+        runner.forward(rho, params[:, :2])
+    with pytest.raises(ValueError, match="input 1 \\(params\\) .* batch size of input 0 \\(hybridization\\), 4; got"):
+        runner.forward(rho, params[:3])
+    with pytest.raises(TypeError, match="takes 2 inputs \\(hybridization, params\\); got 1"):
+        runner.forward(rho)

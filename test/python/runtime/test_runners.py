@@ -7,6 +7,7 @@ import torch
 from triqs_nnsolver.runtime import (
     CppRunner,
     InferenceError,
+    InputSpec,
     ModelLoadError,
     ModelNotFoundError,
     PythonRunner,
@@ -108,6 +109,17 @@ def test_corrupt_model_names_the_path(tmp_path, backend):
 def test_wrong_inputs_raise_inference_error(model_path, inputs, backend):
     with pytest.raises(InferenceError, match="tiny_cross_attention.pt"):
         load_runner(model_path, backend=backend).forward(inputs[0])
+
+
+@pytest.mark.parametrize("backend", ["python", pytest.param("c++", marks=needs_cpp)])
+def test_input_specs_refuse_other_dtypes_and_shapes(model_path, inputs, backend):
+    specs = [InputSpec("rho", np.float32, [(32,)]), InputSpec("params", np.float32, [(3,)])]
+    runner = load_runner(model_path, backend=backend, inputs=specs)
+    np.testing.assert_array_equal(runner.forward(*inputs), load_runner(model_path, backend=backend).forward(*inputs))
+    with pytest.raises(TypeError, match=r"input 0 \(rho\) .* float32 array of shape \(batch, 32\); got dtype float64"):
+        runner.forward(inputs[0].astype(np.float64), inputs[1])
+    with pytest.raises(ValueError, match=r"input 1 \(params\) .* \(batch, 3\); got shape \(8, 3, 1\)"):
+        runner.forward(inputs[0], inputs[1][:, :, None])
 
 
 def test_bad_arguments_are_named(model_path, inputs):
