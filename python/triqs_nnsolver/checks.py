@@ -3,7 +3,8 @@
 Every check returns the value converted (``float``, ``int``) or raises a ``ValueError`` (``TypeError`` for an
 argument of the wrong kind) whose message reads ``"{name} must be ...; got {name} = {value!r}"``, chained
 from the conversion error where there is one (STYLE.md: errors name the argument, what was expected and what
-was received). Arrays and Green's functions are checked where they are defined (``gf``, ``solver``).
+was received). Frequency grids and the samples on them are checked here too (:func:`frequency_grid`,
+:func:`sampled_values`); Green's functions and meshes where they are defined (``gf``, ``solver``).
 
 Layer: bottom, beside ``gf``, ``h5`` and ``mpi``; numpy only.
 """
@@ -13,7 +14,9 @@ from __future__ import annotations
 import math
 import numbers
 
-__all__ = ["real_number", "integer"]
+import numpy as np
+
+__all__ = ["real_number", "integer", "tilt_angle", "frequency_grid", "sampled_values"]
 
 
 def real_number(
@@ -34,12 +37,13 @@ def real_number(
     ValueError
         If ``value`` is not a real number (a bool, a string, a complex number, None), not finite, or out of bounds.
     """
-    bounds = []
-    if minimum is not None:
-        bounds.append(f"{'>' if minimum_open else '>='} {minimum:g}")
-    if maximum is not None:
-        bounds.append(f"<= {maximum:g}")
-    expected = "a finite real number" + (f" {' and '.join(bounds)}" if bounds else "") + (f" ({unit})" if unit else "")
+    if minimum == 0 and maximum is None:
+        expected = "a positive real number" if minimum_open else "a non-negative real number"
+    else:
+        bounds = [f"{'>' if minimum_open else '>='} {minimum:g}"] if minimum is not None else []
+        bounds += [f"<= {maximum:g}"] if maximum is not None else []
+        expected = "a finite real number" + (f" {' and '.join(bounds)}" if bounds else "")
+    expected += f" ({unit})" if unit else ""
     message = f"{name} must be {expected}; got {name} = {value!r}"
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         try:  # numpy 0-d arrays and other objects with __float__, but not strings or complex numbers
@@ -71,3 +75,71 @@ def integer(name: str, value, *, minimum: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or (minimum is not None and value < minimum):
         raise ValueError(f"{name} must be {expected}; got {name} = {value!r}")
     return int(value)
+
+
+def tilt_angle(alpha, allow_zero: bool = False) -> float:
+    """The contour angle ``alpha`` (radians) as a float in (0, pi/2), or in [0, pi/2) when ``allow_zero``.
+
+    Raises
+    ------
+    ValueError
+        If ``alpha`` is not a real number or lies outside the interval (the message gives both).
+    """
+    try:
+        value = float(alpha)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"alpha must be a real number in radians; got alpha = {alpha!r}") from err
+    lower_ok = value >= 0 if allow_zero else value > 0
+    if not (lower_ok and value < math.pi / 2):
+        interval = "[0, pi/2)" if allow_zero else "(0, pi/2)"
+        raise ValueError(f"alpha must lie in {interval}; got alpha = {alpha!r}")
+    return value
+
+
+def frequency_grid(w, name: str = "w") -> np.ndarray:
+    """A real, finite, strictly increasing 1-D grid of at least 2 points, as float64 (energy unit).
+
+    Raises
+    ------
+    ValueError
+        Naming ``name``: complex, not 1-D or shorter than 2, not finite, or not strictly increasing (the
+        first offending pair is given).
+    """
+    w_arr = np.asarray(w)
+    if np.iscomplexobj(w_arr):
+        raise ValueError(f"{name} must be real frequencies; got a complex array of shape {w_arr.shape}")
+    w_arr = w_arr.astype(float)
+    if w_arr.ndim != 1 or w_arr.size < 2:
+        raise ValueError(f"{name} must be a 1-D array of at least 2 frequencies; got shape {w_arr.shape}")
+    if not np.all(np.isfinite(w_arr)):
+        raise ValueError(f"{name} must be finite; got {np.count_nonzero(~np.isfinite(w_arr))} non-finite values")
+    steps = np.diff(w_arr)
+    if not np.all(steps > 0):
+        k = int(np.argmin(steps))
+        raise ValueError(
+            f"{name} must be strictly increasing; got {name}[{k}] = {w_arr[k]}, {name}[{k + 1}] = {w_arr[k + 1]}"
+        )
+    return w_arr
+
+
+def sampled_values(w: np.ndarray, A, name: str = "A", real: bool = False) -> np.ndarray:
+    """Finite samples of shape (n_w, ...) on the grid ``w``: float (or complex unless ``real``) arrays.
+
+    Raises
+    ------
+    ValueError
+        Naming ``name``: a leading axis other than ``len(w)``, non-numeric or non-finite entries, or (``real``)
+        a complex array.
+    """
+    A_arr = np.asarray(A)
+    if A_arr.ndim == 0 or A_arr.shape[0] != w.size:
+        raise ValueError(
+            f"{name} must have shape (n_w, ...) with n_w = len(w) = {w.size}; got {name}.shape = {A_arr.shape}"
+        )
+    if real and (np.iscomplexobj(A_arr) or not np.issubdtype(A_arr.dtype, np.number)):
+        raise ValueError(f"{name} must be a real spectral function; got dtype {A_arr.dtype}")
+    if not np.issubdtype(A_arr.dtype, np.number) or not np.all(np.isfinite(A_arr)):
+        raise ValueError(
+            f"{name} must be a finite numeric array; got dtype {A_arr.dtype} with non-finite or non-numeric entries"
+        )
+    return A_arr if np.iscomplexobj(A_arr) else A_arr.astype(float)

@@ -50,8 +50,8 @@ def fill_bethe(S: Solver) -> None:
     [
         ({"w_min": "a"}, "w_min must be a finite real number (energy unit); got w_min = 'a'"),
         ({"w_max": float("inf")}, "w_max must be a finite real number (energy unit); got w_max = inf"),
-        ({"eta": "x"}, "eta must be a finite real number > 0 (energy unit); got eta = 'x'"),
-        ({"eta": 0.0}, "eta must be a finite real number > 0 (energy unit); got eta = 0.0"),
+        ({"eta": "x"}, "eta must be a positive real number (energy unit); got eta = 'x'"),
+        ({"eta": 0.0}, "eta must be a positive real number (energy unit); got eta = 0.0"),
         ({"n_iw": 10.5}, "n_iw must be an integer >= 1; got n_iw = 10.5"),
         ({"n_bath": True}, "n_bath must be an integer >= 1; got n_bath = True"),
         ({"beta": float("nan")}, "beta must be a positive, finite inverse temperature"),
@@ -69,15 +69,15 @@ def test_bad_constructor_argument_is_named(kwargs, message):
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"U": -1.0}, "U must be a finite real number >= 0 (energy unit, repulsive); got U = -1.0"),
-        ({"U": float("nan")}, "U must be a finite real number >= 0 (energy unit, repulsive); got U = nan"),
-        ({"U": float("inf")}, "U must be a finite real number >= 0 (energy unit, repulsive); got U = inf"),
-        ({"U": "two"}, "U must be a finite real number >= 0 (energy unit, repulsive); got U = 'two'"),
-        ({"U": 0.0, "eta": "x"}, "eta must be a finite real number > 0 (energy unit); got eta = 'x'"),
+        ({"U": -1.0}, "U must be a non-negative real number (energy unit, repulsive); got U = -1.0"),
+        ({"U": float("nan")}, "U must be a non-negative real number (energy unit, repulsive); got U = nan"),
+        ({"U": float("inf")}, "U must be a non-negative real number (energy unit, repulsive); got U = inf"),
+        ({"U": "two"}, "U must be a non-negative real number (energy unit, repulsive); got U = 'two'"),
+        ({"U": 0.0, "eta": "x"}, "eta must be a positive real number (energy unit); got eta = 'x'"),
         ({"U": 0.0, "n_bath": 0}, "n_bath must be an integer >= 1; got n_bath = 0"),
         (
             {"U": 0.0, "spin_tolerance": "x"},
-            "spin_tolerance must be a finite real number >= 0; got spin_tolerance = 'x'",
+            "spin_tolerance must be a non-negative real number; got spin_tolerance = 'x'",
         ),
         ({"U": 0.0, "eps_d": float("nan")}, "eps_d must be a finite impurity level (energy unit); got eps_d = nan"),
     ],

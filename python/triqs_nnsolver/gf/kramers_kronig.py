@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .moments import _check_grid, _check_values, _moment_weights
+from ..checks import frequency_grid, sampled_values
+from .moments import moment_weights
 
 __all__ = ["retarded_from_spectral", "hilbert_transform"]
 
@@ -113,8 +114,8 @@ def retarded_from_spectral(w, A) -> np.ndarray:
     for |w| < 0.9) on 400 uniform points, 2.9e-2 (5.6e-5) on 2000, 5.5e-2 (4.6e-4) on the 800-point
     grid ``make_nonuniform_refreq(4, 800, 0.5)``.
     """
-    w = _check_grid(w)
-    A_in = _check_values(w, A)
+    w = frequency_grid(w)
+    A_in = sampled_values(w, A)
     A = A_in.reshape(w.size, -1)  # (n_w, m)
     jumps = _slope_jumps(w, A)
     log_first = np.log(w - w[0], where=w > w[0], out=np.zeros(w.size))  # the end point itself: finite part
@@ -170,8 +171,8 @@ def hilbert_transform(w, rho, z) -> np.ndarray:
     separate, O(h^2) (O(h^1.5) with square-root edges): semicircle (D = 1), 2000 uniform points,
     max |dG(iw_n)| = 6e-6 at beta = 10, 6.8e-5 on 400 points.
     """
-    w = _check_grid(w)
-    rho_in = _check_values(w, rho, name="rho")
+    w = frequency_grid(w)
+    rho_in = sampled_values(w, rho, name="rho")
     z_in = np.asarray(z)
     if not np.issubdtype(z_in.dtype, np.number) or not np.all(np.isfinite(z_in)):
         raise ValueError(
@@ -190,7 +191,7 @@ def hilbert_transform(w, rho, z) -> np.ndarray:
     far = np.abs(z_flat - center) > _FAR * half_width
     out = np.empty((z_flat.size, rho2.shape[1]), dtype=complex)
     if np.any(far):
-        moments = _moment_weights(w, range(_N_FAR_TERMS), center) @ rho2  # (K, m)
+        moments = moment_weights(w, range(_N_FAR_TERMS), center) @ rho2  # (K, m)
         inv = 1.0 / (z_flat[far] - center)  # (n_far,)
         series = np.zeros((inv.size, rho2.shape[1]), dtype=complex)
         for k in reversed(range(_N_FAR_TERMS)):  # Horner in 1 / (z - c)

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..checks import frequency_grid, sampled_values
 from .kramers_kronig import hilbert_transform
 from .mesh import MeshImFreq
-from .moments import _check_grid, _check_values
 
 __all__ = ["matsubara_from_spectral", "tau_from_matsubara", "tau_from_spectral", "tail_moments"]
 
@@ -292,8 +292,8 @@ def tau_from_spectral(w, A, beta: float, tau) -> np.ndarray:
     :func:`tau_from_matsubara`. Cost O(n_tau n_w), plus 10 kernel evaluations per piece within
     40 / beta of w = 0.
     """
-    w = _check_grid(w)
-    A_in = _check_values(w, A)
+    w = frequency_grid(w)
+    A_in = sampled_values(w, A)
     beta = _check_beta(beta)
     tau_arr = _check_tau(tau, beta)
     A2 = A_in.reshape(w.size, -1)  # (n_w, m)

@@ -1,8 +1,8 @@
 """Frequency moments of a spectral function given on a (possibly non-uniform) real-frequency grid.
 
 What is here: ``spectral_moments`` (``int (w - center)^k A(w) dw`` for integer orders k >= 0) and
-``spectral_norm`` (``int A``), both exact for the piecewise-linear interpolant of the samples, plus the
-input checks that the other spectral transforms of this package share. What is not: moments of
+``spectral_norm`` (``int A``), both exact for the piecewise-linear interpolant of the samples, and the
+quadrature weights behind them (``moment_weights``, shared with ``kramers_kronig``). What is not: moments of
 Matsubara data (see :func:`triqs_nnsolver.gf.matsubara.tail_moments`), sum-rule bookkeeping
 (``spectral`` package).
 
@@ -15,43 +15,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..checks import frequency_grid, sampled_values
+
 __all__ = ["spectral_moments", "spectral_norm"]
 
 
-def _check_grid(w, name: str = "w") -> np.ndarray:
-    """A real, finite, strictly increasing 1-D grid of at least 2 points, as float64."""
-    w_arr = np.asarray(w)
-    if np.iscomplexobj(w_arr):
-        raise ValueError(f"{name} must be real frequencies; got a complex array of shape {w_arr.shape}")
-    w_arr = w_arr.astype(float)
-    if w_arr.ndim != 1 or w_arr.size < 2:
-        raise ValueError(f"{name} must be a 1-D array of at least 2 frequencies; got shape {w_arr.shape}")
-    if not np.all(np.isfinite(w_arr)):
-        raise ValueError(f"{name} must be finite; got {np.count_nonzero(~np.isfinite(w_arr))} non-finite values")
-    steps = np.diff(w_arr)
-    if not np.all(steps > 0):
-        k = int(np.argmin(steps))
-        raise ValueError(
-            f"{name} must be strictly increasing; got {name}[{k}] = {w_arr[k]}, {name}[{k + 1}] = {w_arr[k + 1]}"
-        )
-    return w_arr
-
-
-def _check_values(w: np.ndarray, A, name: str = "A") -> np.ndarray:
-    """Values of shape (n_w, ...) matching the grid ``w``, finite, as a float or complex array."""
-    A_arr = np.asarray(A)
-    if A_arr.ndim == 0 or A_arr.shape[0] != w.size:
-        raise ValueError(
-            f"{name} must have shape (n_w, ...) with n_w = len(w) = {w.size}; got {name}.shape = {A_arr.shape}"
-        )
-    if not np.issubdtype(A_arr.dtype, np.number) or not np.all(np.isfinite(A_arr)):
-        raise ValueError(
-            f"{name} must be a finite numeric array; got dtype {A_arr.dtype} with non-finite or non-numeric entries"
-        )
-    return A_arr if np.iscomplexobj(A_arr) else A_arr.astype(float)
-
-
-def _moment_weights(w: np.ndarray, orders: Sequence[int], center: float) -> np.ndarray:
+def moment_weights(w: np.ndarray, orders: Sequence[int], center: float) -> np.ndarray:
     """Matrix M of shape (len(orders), n_w) with ``M @ A = int (w - center)^k A_lin(w) dw``.
 
     On each bin the integrand ``(w - center)^k * A_lin(w)`` is a polynomial of degree k + 1, which an
@@ -112,8 +81,8 @@ def spectral_moments(w, A, orders: Sequence[int] = (0, 1, 2), center: float = 0.
     high by h^2 / 6 = 6.7e-5 as predicted; semicircle (D = 1) on 2000 uniform points: norm, first and
     second moments within 1.2e-5, 2e-16 and 1.2e-5 of 1, 0, 1/4.
     """
-    w = _check_grid(w)
-    A = _check_values(w, A)
+    w = frequency_grid(w)
+    A = sampled_values(w, A)
     orders = list(orders)
     for k in orders:
         if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)) or k < 0:
@@ -123,7 +92,7 @@ def spectral_moments(w, A, orders: Sequence[int] = (0, 1, 2), center: float = 0.
     center = float(center)
     if not np.isfinite(center):
         raise ValueError(f"center must be a finite frequency; got center = {center}")
-    weights = _moment_weights(w, orders, center)
+    weights = moment_weights(w, orders, center)
     return np.tensordot(weights, A, axes=(1, 0))
 
 

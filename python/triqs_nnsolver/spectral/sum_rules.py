@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..gf.moments import _check_grid
+from ..checks import frequency_grid, sampled_values, tilt_angle
 from ..gf.poles import PoleSum
-from .tilt import _check_alpha, _check_samples, _sub_bins
+from .tilt import sub_bins
 
 __all__ = ["kernel_window_moments", "tilted_window_moments"]
 
@@ -59,7 +59,7 @@ def kernel_window_moments(w_prime, alpha: float, w_lo: float, w_hi: float) -> tu
     ValueError
         If alpha is out of range or ``w_lo >= w_hi``.
     """
-    alpha = _check_alpha(alpha, allow_zero=False)
+    alpha = tilt_angle(alpha, allow_zero=False)
     w_lo, w_hi = _check_window(w_lo, w_hi)
     w_prime = np.asarray(w_prime, dtype=float)
     centre, gamma = w_prime * np.cos(alpha), np.abs(w_prime) * np.sin(alpha)
@@ -107,12 +107,12 @@ def tilted_window_moments(A, w_grid, alpha: float, w_lo: float, w_hi: float) -> 
     adaptive quadrature for a semicircle on 200 points, alpha = 0.3). Bins wider than
     ``|w'| sin(alpha)`` near ``w' cos(alpha) = w_lo, w_hi`` would need finer sampling.
     """
-    w_grid = _check_grid(w_grid, "w_grid")
+    w_grid = frequency_grid(w_grid, "w_grid")
     if isinstance(A, PoleSum):
         P0, P1 = kernel_window_moments(A.energies, alpha, w_lo, w_hi)
         return np.asarray(P0 @ A.weights), np.asarray(P1 @ A.weights)
-    samples = _check_samples(w_grid, A)
-    x0, x1, j, u0, u1 = _sub_bins(w_grid)
+    samples = sampled_values(w_grid, A, "A", real=True)
+    x0, x1, j, u0, u1 = sub_bins(w_grid)
     nodes, gauss_weights = np.polynomial.legendre.leggauss(_GAUSS_NODES)
     fraction = 0.5 * (1 + nodes)  # (n_nodes,) on [0, 1]
     x = x0[:, None] + (x1 - x0)[:, None] * fraction  # (n_bins, n_nodes)

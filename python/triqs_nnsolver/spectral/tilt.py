@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import wofz
 
-from ..gf.moments import _check_grid
+from ..checks import frequency_grid, real_number, sampled_values, tilt_angle
 from ..gf.poles import PoleSum
 
 __all__ = [
@@ -41,31 +41,6 @@ __all__ = [
 
 _ROWS_PER_BLOCK = 256  # output frequencies per block in tilt_matrix: bounds the (rows, bins) temporaries
 _SMALLEST_W = 1e-150  # |w_out| below this is treated as w = 0: w^2 and D(x) would underflow
-
-
-def _check_alpha(alpha, allow_zero: bool) -> float:
-    """alpha as a float in (0, pi/2), or in [0, pi/2) when ``allow_zero``."""
-    try:
-        value = float(alpha)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"alpha must be a real number in radians; got alpha = {alpha!r}") from err
-    lower_ok = value >= 0 if allow_zero else value > 0
-    if not (lower_ok and value < np.pi / 2):
-        interval = "[0, pi/2)" if allow_zero else "(0, pi/2)"
-        raise ValueError(f"alpha must lie in {interval}; got alpha = {alpha!r}")
-    return value
-
-
-def _check_samples(w_grid: np.ndarray, A) -> np.ndarray:
-    """Real, finite samples of shape (n_w, ...) on ``w_grid``."""
-    A_arr = np.asarray(A)
-    if A_arr.ndim == 0 or A_arr.shape[0] != w_grid.size:
-        raise ValueError(f"A must have shape (n_w, ...) with n_w = len(w_grid) = {w_grid.size}; got {A_arr.shape}")
-    if np.iscomplexobj(A_arr) or not np.issubdtype(A_arr.dtype, np.number):
-        raise ValueError(f"A must be a real spectral function; got dtype {A_arr.dtype}")
-    if not np.all(np.isfinite(A_arr)):
-        raise ValueError(f"A must be finite; got {np.count_nonzero(~np.isfinite(A_arr))} non-finite values")
-    return A_arr.astype(float)
 
 
 def _output_grid(w_grid: np.ndarray, w_out) -> np.ndarray:
@@ -107,7 +82,7 @@ def tilt_kernel(w, w_prime, alpha: float) -> np.ndarray:
     ``w = w' = 0``. Integrals over w' are unaffected: :func:`tilt_matrix` integrates over bins in
     closed form, which is continuous through ``w' = 0``.
     """
-    alpha = _check_alpha(alpha, allow_zero=False)
+    alpha = tilt_angle(alpha, allow_zero=False)
     w, w_prime = np.broadcast_arrays(np.asarray(w, dtype=float), np.asarray(w_prime, dtype=float))
     denominator = (w - w_prime * np.cos(alpha)) ** 2 + (w_prime * np.sin(alpha)) ** 2
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -122,24 +97,13 @@ def tilt_kernel_dalpha(w, w_prime, alpha: float) -> np.ndarray:
     shapes and Raises as :func:`tilt_kernel`; inverse energy unit per radian. At ``w' = 0`` the kernel
     ``delta(w)`` does not depend on alpha: the derivative is 0 there (also at ``w = 0``).
     """
-    alpha = _check_alpha(alpha, allow_zero=False)
+    alpha = tilt_angle(alpha, allow_zero=False)
     w, w_prime = np.broadcast_arrays(np.asarray(w, dtype=float), np.asarray(w_prime, dtype=float))
     c, s = np.cos(alpha), np.sin(alpha)
     denominator = (w - w_prime * c) ** 2 + (w_prime * s) ** 2
     with np.errstate(divide="ignore", invalid="ignore"):
         derivative = np.abs(w_prime) * (c * denominator - 2 * w * w_prime * s**2) / (np.pi * denominator**2)
     return np.where(w_prime == 0, 0.0, derivative)
-
-
-def _check_positive(name: str, value, unit: str = "") -> float:
-    """``value`` as a float if it is a finite number > 0; else a ValueError naming ``name`` (and ``unit``)."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{name} must be a positive real number{unit}; got {name} = {value!r}") from err
-    if not (np.isfinite(number) and number > 0):
-        raise ValueError(f"{name} must be a positive real number{unit}; got {name} = {value!r}")
-    return number
 
 
 def _voigt_argument(w, w_prime, alpha: float, sigma_w: float):
@@ -182,8 +146,8 @@ def broadened_tilt_kernel(w, w_prime, alpha: float, sigma_w: float) -> np.ndarra
     ValueError
         If alpha is outside (0, pi/2) or sigma_w is not positive and finite.
     """
-    alpha = _check_alpha(alpha, allow_zero=False)
-    sigma_w = _check_positive("sigma_w", sigma_w, " (energy unit)")
+    alpha = tilt_angle(alpha, allow_zero=False)
+    sigma_w = real_number("sigma_w", sigma_w, unit="energy unit", minimum=0.0, minimum_open=True)
     z, _ = _voigt_argument(w, w_prime, alpha, sigma_w)
     return wofz(z).real / (sigma_w * np.sqrt(2 * np.pi))
 
@@ -195,14 +159,14 @@ def broadened_tilt_kernel_dalpha(w, w_prime, alpha: float, sigma_w: float) -> np
     ``dz/dalpha = (w' sin(alpha) + i |w'| cos(alpha)) / (sigma_w sqrt 2)``. It equals the Gaussian
     convolution of :func:`tilt_kernel_dalpha`. Arguments, shapes and Raises as :func:`broadened_tilt_kernel`.
     """
-    alpha = _check_alpha(alpha, allow_zero=False)
-    sigma_w = _check_positive("sigma_w", sigma_w, " (energy unit)")
+    alpha = tilt_angle(alpha, allow_zero=False)
+    sigma_w = real_number("sigma_w", sigma_w, unit="energy unit", minimum=0.0, minimum_open=True)
     z, dz = _voigt_argument(w, w_prime, alpha, sigma_w)
     derivative = -2 * z * wofz(z) + 2j / np.sqrt(np.pi)
     return (derivative * dz).real / (sigma_w * np.sqrt(2 * np.pi))
 
 
-def _sub_bins(w_grid: np.ndarray):
+def sub_bins(w_grid: np.ndarray):
     """Bins of the grid, a bin containing w' = 0 split there (the kernel has a kink in w' at 0).
 
     Returns the sub-bin ends x0, x1, the index j of the left grid point of the parent bin, and the
@@ -318,8 +282,8 @@ def tilt_matrix(w_grid, alpha: float, w_out=None, derivative: bool = False) -> n
     cancellation between O(h) terms of the slope integral on bins far from w, of absolute size about
     ``eps * max(|w|, |w'|) * h * K``.
     """
-    w_grid = _check_grid(w_grid, "w_grid")
-    alpha = _check_alpha(alpha, allow_zero=not derivative)
+    w_grid = frequency_grid(w_grid, "w_grid")
+    alpha = tilt_angle(alpha, allow_zero=not derivative)
     w_out = _output_grid(w_grid, w_out)
     if alpha == 0:
         return _interpolation_matrix(w_grid, w_out)
@@ -330,7 +294,7 @@ def tilt_matrix(w_grid, alpha: float, w_out=None, derivative: bool = False) -> n
             "w_out must not contain w = 0: A~_alpha has a logarithmic singularity there when A(0) > 0 "
             f"(and |w| < {_SMALLEST_W} underflows w^2); got w_out[{k}] = {w_out[k]!r}"
         )
-    x0, x1, j, u0, u1 = _sub_bins(w_grid)
+    x0, x1, j, u0, u1 = sub_bins(w_grid)
     matrix = np.zeros((w_out.size, w_grid.size))
     for start in range(0, w_out.size, _ROWS_PER_BLOCK):
         rows = slice(start, start + _ROWS_PER_BLOCK)
@@ -400,7 +364,7 @@ def tilt(A, w_grid, alpha: float, w_out=None, sigma_w: float | None = None) -> n
     ``h^2 A''/8`` per bin, is the caller's. ``int A~ = int A`` only over the whole axis: the Lorentzian
     tails ``~ |w'| sin(alpha) / (pi w^2)`` put weight outside any finite window (:mod:`.sum_rules`).
     """
-    w_grid = _check_grid(w_grid, "w_grid")
+    w_grid = frequency_grid(w_grid, "w_grid")
     if isinstance(A, PoleSum):
         w_out = _output_grid(w_grid, w_out)
         if sigma_w is not None:
@@ -408,7 +372,7 @@ def tilt(A, w_grid, alpha: float, w_out=None, sigma_w: float | None = None) -> n
         poles = _poles_on(A)
         return tilt_kernel(w_out[:, None], poles.energies, alpha) @ poles.weights
     _no_broadening_for_samples(sigma_w)
-    samples = _check_samples(w_grid, A)
+    samples = sampled_values(w_grid, A, "A", real=True)
     return np.tensordot(tilt_matrix(w_grid, alpha, w_out), samples, axes=(1, 0))
 
 
@@ -423,7 +387,7 @@ def dtilt_dalpha(A, w_grid, alpha: float, w_out=None, sigma_w: float | None = No
     high-precision quadrature; a central difference of :func:`tilt` with step ``3e-4 alpha`` agrees to its
     own truncation error, 1e-7 of the peak.
     """
-    w_grid = _check_grid(w_grid, "w_grid")
+    w_grid = frequency_grid(w_grid, "w_grid")
     if isinstance(A, PoleSum):
         w_out = _output_grid(w_grid, w_out)
         if sigma_w is not None:
@@ -431,7 +395,7 @@ def dtilt_dalpha(A, w_grid, alpha: float, w_out=None, sigma_w: float | None = No
         poles = _poles_on(A)
         return tilt_kernel_dalpha(w_out[:, None], poles.energies, alpha) @ poles.weights
     _no_broadening_for_samples(sigma_w)
-    samples = _check_samples(w_grid, A)
+    samples = sampled_values(w_grid, A, "A", real=True)
     return np.tensordot(tilt_matrix(w_grid, alpha, w_out, derivative=True), samples, axes=(1, 0))
 
 
@@ -461,7 +425,7 @@ def first_order_real_axis(A_tilt, dA_tilt_dalpha, alpha: float) -> np.ndarray:
     ValueError
         If the shapes differ, values are not finite, or alpha is out of range.
     """
-    alpha = _check_alpha(alpha, allow_zero=True)
+    alpha = tilt_angle(alpha, allow_zero=True)
     A_tilt = np.asarray(A_tilt, dtype=float)
     dA_tilt_dalpha = np.asarray(dA_tilt_dalpha, dtype=float)
     if A_tilt.shape != dA_tilt_dalpha.shape:

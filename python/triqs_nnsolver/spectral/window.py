@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.interpolate import CubicSpline
 
-from .tilt import _check_positive
+from ..checks import real_number
 
 __all__ = [
     "WINDOW_FLOOR",
@@ -148,13 +148,13 @@ def gaussian_window_t_max(sigma_w: float, floor: float = WINDOW_FLOOR, dt: float
     ValueError
         If sigma_w or dt is not positive and finite, or floor is outside (0, 1).
     """
-    sigma_w = _check_positive("sigma_w", sigma_w)
+    sigma_w = real_number("sigma_w", sigma_w, minimum=0.0, minimum_open=True)
     if not 0 < floor < 1:
         raise ValueError(f"floor must lie in (0, 1); got floor = {floor!r}")
     t_max = np.sqrt(2 * np.log(1 / floor)) / sigma_w
     if dt is None:
         return float(t_max)
-    dt = _check_positive("dt", dt)
+    dt = real_number("dt", dt, minimum=0.0, minimum_open=True)
     return float(round(np.ceil(t_max / dt - 1e-9) * dt, 12))
 
 
@@ -164,7 +164,7 @@ def gaussian_window_sigma_w(t_max: float, floor: float = WINDOW_FLOOR) -> float:
     The inverse of :func:`gaussian_window_t_max` (without rounding). Raises ``ValueError`` if t_max is not
     positive and finite or floor is outside (0, 1).
     """
-    t_max = _check_positive("t_max", t_max)
+    t_max = real_number("t_max", t_max, minimum=0.0, minimum_open=True)
     if not 0 < floor < 1:
         raise ValueError(f"floor must lie in (0, 1); got floor = {floor!r}")
     return float(np.sqrt(2 * np.log(1 / floor)) / t_max)
