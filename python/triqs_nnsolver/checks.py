@@ -1,7 +1,7 @@
 """Checks of scalar arguments at public entry points, with messages that name the argument and the value.
 
-Every check returns the value converted (``float``, ``int``) or raises a ``ValueError`` (``TypeError`` for an
-argument of the wrong kind) whose message reads ``"{name} must be ...; got {name} = {value!r}"``, chained
+Every check returns the value converted (``float``, ``int``) or raises a ``ValueError`` (for an argument of
+the wrong kind too) whose message reads ``"{name} must be ...; got {name} = {value!r}"``, chained
 from the conversion error where there is one (STYLE.md: errors name the argument, what was expected and what
 was received). Frequency grids and the samples on them are checked here too (:func:`frequency_grid`,
 :func:`sampled_values`); Green's functions and meshes where they are defined (``gf``, ``solver``).
@@ -27,40 +27,51 @@ def real_number(
     minimum: float | None = None,
     minimum_open: bool = False,
     maximum: float | None = None,
+    maximum_open: bool = False,
 ) -> float:
     """``value`` as a finite float, optionally bounded; ``unit`` (e.g. ``"energy unit"``) goes into the message.
 
-    ``minimum_open=True`` excludes ``minimum`` itself (``minimum=0, minimum_open=True``: positive).
+    ``minimum_open`` / ``maximum_open`` exclude the bound itself (``minimum=0, minimum_open=True``: positive).
+    numpy scalars and 0-d arrays are accepted; bools, strings, complex numbers and None are not.
 
     Raises
     ------
     ValueError
-        If ``value`` is not a real number (a bool, a string, a complex number, None), not finite, or out of bounds.
+        If ``value`` is not a real number, not finite, or out of bounds; the message reads
+        ``"{name} must be <expected> (<unit>); got {name} = <value>"``.
     """
-    if minimum == 0 and maximum is None:
-        expected = "a positive real number" if minimum_open else "a non-negative real number"
-    else:
-        bounds = [f"{'>' if minimum_open else '>='} {minimum:g}"] if minimum is not None else []
-        bounds += [f"<= {maximum:g}"] if maximum is not None else []
-        expected = "a finite real number" + (f" {' and '.join(bounds)}" if bounds else "")
-    expected += f" ({unit})" if unit else ""
-    message = f"{name} must be {expected}; got {name} = {value!r}"
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        try:  # numpy 0-d arrays and other objects with __float__, but not strings or complex numbers
-            if isinstance(value, str | bytes | complex) or value is None:
-                raise TypeError(type(value).__name__)
-            number = float(value)
-        except (TypeError, ValueError) as err:
-            raise ValueError(message) from err
-    else:
+    message = (
+        f"{name} must be {_expected_real(minimum, minimum_open, maximum, maximum_open, unit)}; got {name} = {value!r}"
+    )
+    if isinstance(value, bool | np.bool_ | str | bytes | complex) or value is None:
+        raise ValueError(message)
+    try:  # numbers.Real, numpy scalars and 0-d arrays; anything else without a real __float__ fails here
         number = float(value)
+    except (TypeError, ValueError) as err:
+        raise ValueError(message) from err
     if not math.isfinite(number):
         raise ValueError(message)
     if minimum is not None and (number < minimum or (minimum_open and number == minimum)):
         raise ValueError(message)
-    if maximum is not None and number > maximum:
+    if maximum is not None and (number > maximum or (maximum_open and number == maximum)):
         raise ValueError(message)
     return number
+
+
+def _expected_real(minimum, minimum_open: bool, maximum, maximum_open: bool, unit: str) -> str:
+    if minimum == 0 and maximum is None:
+        expected = "a positive real number" if minimum_open else "a non-negative real number"
+    elif minimum is not None and maximum is not None:
+        expected = (
+            f"a real number in {'(' if minimum_open else '['}{minimum:g}, {maximum:g}{')' if maximum_open else ']'}"
+        )
+    elif minimum is not None:
+        expected = f"a finite real number {'>' if minimum_open else '>='} {minimum:g}"
+    elif maximum is not None:
+        expected = f"a finite real number {'<' if maximum_open else '<='} {maximum:g}"
+    else:
+        expected = "a finite real number"
+    return expected + (f" ({unit})" if unit else "")
 
 
 def integer(name: str, value, *, minimum: int | None = None) -> int:

@@ -26,17 +26,12 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..checks import integer
 from .star import StarBath
 
 __all__ = ["bin_edges", "discretize", "discretize_function"]
 
 _BINNINGS = ("linear", "log")
-
-
-def _check_count(name: str, value, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}; got {name} = {value!r}")
-    return int(value)
 
 
 def bin_edges(w_min: float, w_max: float, n_levels: int, binning: str = "linear", Lambda: float = 2.0) -> np.ndarray:
@@ -73,7 +68,7 @@ def bin_edges(w_min: float, w_max: float, n_levels: int, binning: str = "linear"
         If the support is not finite with ``w_min < w_max``, ``n_levels`` is not a positive integer,
         ``binning`` is unknown, or ``Lambda <= 1`` with ``binning='log'``.
     """
-    n_levels = _check_count("n_levels", n_levels, 1)
+    n_levels = integer("n_levels", n_levels, minimum=1)
     if not (np.isfinite(w_min) and np.isfinite(w_max) and w_min < w_max):
         raise ValueError(f"the support must be finite with w_min < w_max; got w_min = {w_min!r}, w_max = {w_max!r}")
     if binning == "linear":
@@ -238,7 +233,7 @@ def discretize_function(
         For invalid binning options or ``n_samples``, or if ``rho_Delta`` returns an array of the
         wrong shape, non-finite or negative values, or zero everywhere.
     """
-    n_samples = _check_count("n_samples", n_samples, 1)
+    n_samples = integer("n_samples", n_samples, minimum=1)
     edges = bin_edges(w_min, w_max, n_levels, binning, Lambda)
     fractions = np.linspace(0.0, 1.0, n_samples + 1)[:-1]
     w = np.append(edges[:-1, None] + np.diff(edges)[:, None] * fractions, edges[-1]).ravel()

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import os
 
-import numpy as np
 from tqdm import tqdm
+
+from ..checks import integer
 
 __all__ = ["check_run", "append_missing"]
 
@@ -23,8 +24,7 @@ def check_run(n_samples, seed: int, shard: tuple[int, int], sample_id) -> None:
     rank, n_ranks = shard
     if not (0 <= rank < n_ranks):
         raise ValueError(f"shard must be (rank, n_ranks) with 0 <= rank < n_ranks; got shard = {shard!r}")
-    if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)) or n_samples < 0:
-        raise ValueError(f"n_samples must be an integer >= 0; got n_samples = {n_samples!r}")
+    integer("n_samples", n_samples, minimum=0)
     sample_id(seed, max(n_samples - 1, 0))  # raises for an invalid seed or index range
 
 

@@ -32,6 +32,7 @@ import threading
 import h5py
 import numpy as np
 
+from ..checks import integer
 from ..version import __version__
 from .schema import (
     FORMAT,
@@ -137,9 +138,7 @@ class DatasetWriter:
         if np.any(self.grid == 0):
             raise ValueError("grid must not contain w = 0: A~_alpha of a metal diverges logarithmically there")
         self.alphas = _check_axis("alphas", alphas, upper=np.pi / 2)
-        if isinstance(n_bath_max, bool) or not isinstance(n_bath_max, (int, np.integer)) or n_bath_max < 1:
-            raise ValueError(f"n_bath_max must be an integer >= 1; got n_bath_max = {n_bath_max!r}")
-        self.n_bath_max = int(n_bath_max)
+        self.n_bath_max = integer("n_bath_max", n_bath_max, minimum=1)
         generator, settings, seed = _provenance(provenance)
         if not os.path.exists(self.path):
             self._create(generator, settings, seed)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-import numpy as np
+from ..checks import integer, real_number
 
 __all__ = ["BetheDMFTConfig", "STARTS"]
 
@@ -22,28 +22,6 @@ STARTS = ("metal", "insulator")
 
 DEFAULT_W_MAX = 6.0  # grid half-width in units of D: Hubbard bands at +-U/2 with width 2D fit for U <= 6 D
 DEFAULT_Z_WINDOW = 0.02  # |w| <= this (units of D) for the Re Sigma slope; 8 points of the default grid
-
-
-def _finite(name: str, value, low: float | None = None, low_open: bool = True, high: float | None = None) -> float:
-    """``value`` as a finite float inside (low, high); a ValueError naming ``name`` otherwise."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a real number; got {name} = {value!r} ({type(value).__name__})")
-    number = float(value)
-    bad = not np.isfinite(number)
-    bad |= low is not None and (number <= low if low_open else number < low)
-    bad |= high is not None and number >= high
-    if bad:
-        interval = (
-            f"{'(' if low_open else '['}{low if low is not None else '-inf'}, {high if high is not None else 'inf'})"
-        )
-        raise ValueError(f"{name} must be finite and in {interval}; got {name} = {value!r}")
-    return number
-
-
-def _integer(name: str, value, minimum: int) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}; got {name} = {value!r}")
-    return int(value)
 
 
 @dataclass(frozen=True)
@@ -72,32 +50,36 @@ class BetheDMFTConfig:
 
     def __post_init__(self):
         set_ = object.__setattr__
-        set_(self, "U", _finite("U", self.U, 0.0, low_open=False))
-        set_(self, "D", _finite("D", self.D, 0.0))
+        set_(self, "U", real_number("U", self.U, minimum=0.0))
+        set_(self, "D", real_number("D", self.D, minimum=0.0, minimum_open=True))
         if self.eps_d is not None and self.density is not None:
             raise ValueError(
                 f"give eps_d (fixed chemical potential) or density (target filling), not both; "
                 f"got eps_d = {self.eps_d!r}, density = {self.density!r}"
             )
         if self.eps_d is not None:
-            set_(self, "eps_d", _finite("eps_d", self.eps_d))
+            set_(self, "eps_d", real_number("eps_d", self.eps_d))
         if self.density is not None:
-            set_(self, "density", _finite("density", self.density, 0.0, high=2.0))
+            set_(
+                self,
+                "density",
+                real_number("density", self.density, minimum=0.0, minimum_open=True, maximum=2.0, maximum_open=True),
+            )
         if self.start not in STARTS:
             raise ValueError(f"start must be one of {STARTS}; got start = {self.start!r}")
-        set_(self, "mixing", _finite("mixing", self.mixing, 0.0, high=1.0 + 1e-12))
-        set_(self, "anderson_depth", _integer("anderson_depth", self.anderson_depth, 0))
-        set_(self, "tol", _finite("tol", self.tol, 0.0))
-        set_(self, "max_iter", _integer("max_iter", self.max_iter, 1))
-        set_(self, "n_w", _integer("n_w", self.n_w, 8))
+        set_(self, "mixing", real_number("mixing", self.mixing, minimum=0.0, minimum_open=True, maximum=1.0))
+        set_(self, "anderson_depth", integer("anderson_depth", self.anderson_depth, minimum=0))
+        set_(self, "tol", real_number("tol", self.tol, minimum=0.0, minimum_open=True))
+        set_(self, "max_iter", integer("max_iter", self.max_iter, minimum=1))
+        set_(self, "n_w", integer("n_w", self.n_w, minimum=8))
         if self.n_w % 2:
             raise ValueError(f"n_w must be even so that no grid point sits at w = 0; got n_w = {self.n_w}")
         if self.w_max is not None:
-            set_(self, "w_max", _finite("w_max", self.w_max, 0.0))
-        set_(self, "beta", _finite("beta", self.beta, 0.0))
-        set_(self, "n_iw", _integer("n_iw", self.n_iw, 1))
+            set_(self, "w_max", real_number("w_max", self.w_max, minimum=0.0, minimum_open=True))
+        set_(self, "beta", real_number("beta", self.beta, minimum=0.0, minimum_open=True))
+        set_(self, "n_iw", integer("n_iw", self.n_iw, minimum=1))
         if self.z_window is not None:
-            set_(self, "z_window", _finite("z_window", self.z_window, 0.0))
+            set_(self, "z_window", real_number("z_window", self.z_window, minimum=0.0, minimum_open=True))
         if self.resolved_z_window < 1.5 * self.grid_spacing:
             raise ValueError(
                 f"z_window must hold >= 2 grid points on each side of w = 0, i.e. be >= 1.5 h = "

@@ -18,16 +18,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..checks import integer, real_number
+
 __all__ = ["LinearMixer", "AndersonMixer", "make_mixer"]
 
 _RCOND = 1e-10  # relative cut of small singular values in the Anderson least-squares problem
-
-
-def _check_mixing(mixing) -> float:
-    value = float(mixing)
-    if not (0.0 < value <= 1.0):
-        raise ValueError(f"mixing must be in (0, 1]; got mixing = {mixing!r}")
-    return value
 
 
 class LinearMixer:
@@ -40,7 +35,7 @@ class LinearMixer:
     """
 
     def __init__(self, mixing: float = 0.5):
-        self.mixing = _check_mixing(mixing)
+        self.mixing = real_number("mixing", mixing, minimum=0.0, minimum_open=True, maximum=1.0)
 
     def update(self, x_in, x_out) -> np.ndarray:
         """The next input from the last input and output (arrays of equal shape)."""
@@ -71,10 +66,8 @@ class AndersonMixer:
     """
 
     def __init__(self, mixing: float = 0.5, depth: int = 5):
-        self.mixing = _check_mixing(mixing)
-        if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 1:
-            raise ValueError(f"depth must be an integer >= 1; got depth = {depth!r}")
-        self.depth = int(depth)
+        self.mixing = real_number("mixing", mixing, minimum=0.0, minimum_open=True, maximum=1.0)
+        self.depth = integer("depth", depth, minimum=1)
         self.reset()
 
     def reset(self) -> None:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..checks import integer, real_number
+
 __all__ = [
     "MeshReFreq",
     "MeshReFreqPts",
@@ -40,20 +42,6 @@ def _statistic(value) -> str:
         raise ValueError(f"statistic must be one of 'F', 'Fermion', 'B', 'Boson'; got {value!r}") from None
 
 
-def _positive(name: str, value: float) -> float:
-    value = float(value)
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a positive finite number; got {name} = {value!r}")
-    return value
-
-
-def _count(name: str, value: int, minimum: int) -> int:
-    is_integer = isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
-    if not is_integer or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}; got {name} = {value!r}")
-    return int(value)
-
-
 @dataclass(frozen=True)
 class MeshReFreq:
     """Uniform real-frequency mesh ``w_k = w_min + k (w_max - w_min) / (n_w - 1)``, k = 0 .. n_w-1.
@@ -69,7 +57,7 @@ class MeshReFreq:
     def __post_init__(self):
         object.__setattr__(self, "w_min", float(self.w_min))
         object.__setattr__(self, "w_max", float(self.w_max))
-        object.__setattr__(self, "n_w", _count("n_w", self.n_w, 2))
+        object.__setattr__(self, "n_w", integer("n_w", self.n_w, minimum=2))
         if not self.w_max > self.w_min:
             raise ValueError(f"w_max must be larger than w_min; got w_min = {self.w_min}, w_max = {self.w_max}")
 
@@ -137,7 +125,7 @@ class MeshReTime:
     def __post_init__(self):
         object.__setattr__(self, "t_min", float(self.t_min))
         object.__setattr__(self, "t_max", float(self.t_max))
-        object.__setattr__(self, "n_t", _count("n_t", self.n_t, 2))
+        object.__setattr__(self, "n_t", integer("n_t", self.n_t, minimum=2))
         if not self.t_max > self.t_min:
             raise ValueError(f"t_max must be larger than t_min; got t_min = {self.t_min}, t_max = {self.t_max}")
 
@@ -168,9 +156,9 @@ class MeshImFreq:
     n_iw: int
 
     def __post_init__(self):
-        object.__setattr__(self, "beta", _positive("beta", self.beta))
+        object.__setattr__(self, "beta", real_number("beta", self.beta, minimum=0.0, minimum_open=True))
         object.__setattr__(self, "statistic", _statistic(self.statistic))
-        object.__setattr__(self, "n_iw", _count("n_iw", self.n_iw, 1))
+        object.__setattr__(self, "n_iw", integer("n_iw", self.n_iw, minimum=1))
 
     @property
     def indices(self) -> np.ndarray:
@@ -206,9 +194,9 @@ class MeshImTime:
     n_tau: int
 
     def __post_init__(self):
-        object.__setattr__(self, "beta", _positive("beta", self.beta))
+        object.__setattr__(self, "beta", real_number("beta", self.beta, minimum=0.0, minimum_open=True))
         object.__setattr__(self, "statistic", _statistic(self.statistic))
-        object.__setattr__(self, "n_tau", _count("n_tau", self.n_tau, 2))
+        object.__setattr__(self, "n_tau", integer("n_tau", self.n_tau, minimum=2))
 
     @property
     def points(self) -> np.ndarray:
@@ -231,9 +219,9 @@ class MeshLegendre:
     n_l: int
 
     def __post_init__(self):
-        object.__setattr__(self, "beta", _positive("beta", self.beta))
+        object.__setattr__(self, "beta", real_number("beta", self.beta, minimum=0.0, minimum_open=True))
         object.__setattr__(self, "statistic", _statistic(self.statistic))
-        object.__setattr__(self, "n_l", _count("n_l", self.n_l, 1))
+        object.__setattr__(self, "n_l", integer("n_l", self.n_l, minimum=1))
 
     @property
     def points(self) -> np.ndarray:
@@ -287,9 +275,9 @@ def make_nonuniform_refreq(w_max: float, n_w: int, w_scale: float) -> MeshReFreq
     -------
     MeshReFreqPts
     """
-    w_max = _positive("w_max", w_max)
-    w_scale = _positive("w_scale", w_scale)
-    n_w = _count("n_w", n_w, 2)
+    w_max = real_number("w_max", w_max, minimum=0.0, minimum_open=True)
+    w_scale = real_number("w_scale", w_scale, minimum=0.0, minimum_open=True)
+    n_w = integer("n_w", n_w, minimum=2)
     if n_w % 2:
         raise ValueError(f"n_w must be even so that no grid point sits at w = 0; got n_w = {n_w}")
     x = (2 * np.arange(n_w // 2) + 1) / (n_w - 1)  # positive half of linspace(-1, 1, n_w)

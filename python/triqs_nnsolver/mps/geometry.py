@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..bath import ChainBath
+from ..checks import integer
 
 __all__ = ["SPINS", "SpinSplitGeometry"]
 
@@ -44,8 +45,7 @@ class SpinSplitGeometry:
     n_chain: int
 
     def __post_init__(self):
-        if isinstance(self.n_chain, bool) or not isinstance(self.n_chain, (int, np.integer)) or self.n_chain < 0:
-            raise ValueError(f"n_chain must be an integer >= 0; got n_chain = {self.n_chain!r}")
+        integer("n_chain", self.n_chain, minimum=0)
 
     @property
     def n_sites(self) -> int:

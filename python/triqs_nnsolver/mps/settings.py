@@ -15,7 +15,8 @@ import dataclasses
 import os
 import tempfile
 from dataclasses import dataclass
-from numbers import Integral, Real
+
+from ..checks import integer, real_number
 
 __all__ = ["ALGORITHMS", "MPSSettings", "default_scratch_dir"]
 
@@ -30,20 +31,6 @@ _EXECUTION_FIELDS = ("scratch_dir", "n_threads", "stack_mem_mib")
 def default_scratch_dir() -> str:
     """``/dev/shm`` where it exists (tmpfs: block2 writes every MPS to disk), else the system temp dir."""
     return "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else tempfile.gettempdir()
-
-
-def _positive_int(name: str, value, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}; got {name} = {value!r}")
-    return int(value)
-
-
-def _positive_real(name: str, value, allow_zero: bool = False) -> float:
-    ok = isinstance(value, Real) and not isinstance(value, bool) and value == value and value != float("inf")
-    if not ok or value < 0 or (value == 0 and not allow_zero):
-        bound = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{name} must be a finite real number {bound}; got {name} = {value!r}")
-    return float(value)
 
 
 @dataclass(frozen=True)
@@ -75,10 +62,10 @@ class MPSSettings:
     stack_mem_mib: int = 1024  # block2 stack memory for renormalized operators (MiB)
 
     def __post_init__(self):
-        _positive_int("chi", self.chi, minimum=4)
-        _positive_real("svd_cutoff", self.svd_cutoff, allow_zero=True)
-        dt = _positive_real("dt", self.dt)
-        t_max = _positive_real("t_max", self.t_max)
+        integer("chi", self.chi, minimum=4)
+        real_number("svd_cutoff", self.svd_cutoff, minimum=0.0)
+        dt = real_number("dt", self.dt, minimum=0.0, minimum_open=True)
+        t_max = real_number("t_max", self.t_max, minimum=0.0, minimum_open=True)
         n_steps = round(t_max / dt)
         if n_steps < 3 or abs(n_steps * dt - t_max) > 1e-9 * t_max:
             raise ValueError(
@@ -87,18 +74,18 @@ class MPSSettings:
             )
         if self.algorithm not in ALGORITHMS:
             raise ValueError(f"algorithm must be one of {ALGORITHMS}; got algorithm = {self.algorithm!r}")
-        _positive_int("n_bath", self.n_bath)
-        _positive_int("initial_substeps", self.initial_substeps)
-        _positive_int("dmrg_sweeps", self.dmrg_sweeps, minimum=2)
-        _positive_real("dmrg_tol", self.dmrg_tol)
-        _positive_real("krylov_tol", self.krylov_tol)
+        integer("n_bath", self.n_bath, minimum=1)
+        integer("initial_substeps", self.initial_substeps, minimum=1)
+        integer("dmrg_sweeps", self.dmrg_sweeps, minimum=2)
+        real_number("dmrg_tol", self.dmrg_tol, minimum=0.0, minimum_open=True)
+        real_number("krylov_tol", self.krylov_tol, minimum=0.0, minimum_open=True)
         if not isinstance(self.check_sectors, bool):
             raise ValueError(f"check_sectors must be a bool; got check_sectors = {self.check_sectors!r}")
         if not (isinstance(self.scratch_dir, (str, os.PathLike)) and os.path.isdir(self.scratch_dir)):
             raise ValueError(f"scratch_dir must be an existing directory; got scratch_dir = {self.scratch_dir!r}")
         object.__setattr__(self, "scratch_dir", os.fspath(self.scratch_dir))
-        _positive_int("n_threads", self.n_threads)
-        _positive_int("stack_mem_mib", self.stack_mem_mib, minimum=16)
+        integer("n_threads", self.n_threads, minimum=1)
+        integer("stack_mem_mib", self.stack_mem_mib, minimum=16)
 
     @property
     def n_steps(self) -> int:

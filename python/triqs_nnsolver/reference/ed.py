@@ -39,13 +39,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from numbers import Real
 
 import numpy as np
 import scipy.linalg
 import scipy.sparse.linalg
 
 from ..bath.star import StarBath
+from ..checks import real_number
 from ..gf.poles import (
     PoleSum,
     greater_on_ray,
@@ -161,12 +161,6 @@ class SiamSolution:
         return lesser_on_ray(self.hole, t, alpha)
 
 
-def _real(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real) or not np.isfinite(value):
-        raise ValueError(f"{name} must be a finite real number; got {name} = {value!r}")
-    return float(value)
-
-
 def _check_input(bath, U, eps_d, spin, degeneracy_tol) -> tuple[float, float, float]:
     if not isinstance(bath, StarBath):
         raise ValueError(f"bath must be a StarBath; got bath = {bath!r} of type {type(bath).__name__}")
@@ -175,15 +169,15 @@ def _check_input(bath, U, eps_d, spin, degeneracy_tol) -> tuple[float, float, fl
             f"bath must have at most MAX_BATH = {MAX_BATH} levels per spin (the excited sectors are diagonalized "
             f"dense: 1225 states at 6 levels, 4900 at 7); got bath.n_bath = {bath.n_bath}"
         )
-    U = _real("U", U)
+    U = real_number("U", U)
     if U < 0:
         raise ValueError(f"U must be non-negative (repulsive; the sector search uses U n_up n_dn >= 0); got U = {U}")
     if spin not in ("up", "down"):
         raise ValueError(f"spin must be 'up' or 'down'; got spin = {spin!r}")
-    tol = _real("degeneracy_tol", degeneracy_tol)
+    tol = real_number("degeneracy_tol", degeneracy_tol)
     if tol <= 0:
         raise ValueError(f"degeneracy_tol must be positive; got degeneracy_tol = {tol}")
-    return U, _real("eps_d", eps_d), tol
+    return U, real_number("eps_d", eps_d), tol
 
 
 def _lowest_eigenvalue(H) -> float:

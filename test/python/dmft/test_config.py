@@ -47,5 +47,5 @@ def test_bad_values_name_the_argument(changes, words):
 def test_unknown_fields_and_wrong_types():
     with pytest.raises(TypeError, match="unknown BetheDMFTConfig fields \\['u'\\]"):
         BetheDMFTConfig.from_dict({"u": 2.0})
-    with pytest.raises(TypeError, match="U must be a real number"):
+    with pytest.raises(ValueError, match="U must be a non-negative real number; got U = '2'"):
         BetheDMFTConfig(U="2")

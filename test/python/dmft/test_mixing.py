@@ -45,7 +45,7 @@ def test_anderson_reset_and_first_step_is_linear():
 def test_make_mixer_and_errors():
     assert isinstance(make_mixer(0.5, 0), LinearMixer)
     assert isinstance(make_mixer(0.5, 3), AndersonMixer)
-    with pytest.raises(ValueError, match="mixing must be in \\(0, 1\\]; got mixing = 0"):
+    with pytest.raises(ValueError, match="mixing must be a real number in \\(0, 1\\]; got mixing = 0"):
         LinearMixer(0)
     with pytest.raises(ValueError, match="depth must be an integer >= 1; got depth = 0"):
         AndersonMixer(0.5, depth=0)

@@ -61,8 +61,8 @@ def test_nonuniform_grid_is_symmetric_without_zero():
     [
         ({"w_max": 5.0, "n_w": 401, "w_scale": 0.5}, "n_w must be even"),
         ({"w_max": 5.0, "n_w": 1, "w_scale": 0.5}, "n_w must be an integer >= 2"),
-        ({"w_max": -5.0, "n_w": 400, "w_scale": 0.5}, "w_max must be a positive finite number"),
-        ({"w_max": 5.0, "n_w": 400, "w_scale": 0.0}, "w_scale must be a positive finite number"),
+        ({"w_max": -5.0, "n_w": 400, "w_scale": 0.5}, "w_max must be a positive real number"),
+        ({"w_max": 5.0, "n_w": 400, "w_scale": 0.0}, "w_scale must be a positive real number"),
     ],
 )
 def test_nonuniform_grid_errors_name_the_argument(kwargs, message):
@@ -71,7 +71,7 @@ def test_nonuniform_grid_errors_name_the_argument(kwargs, message):
 
 
 def test_mesh_errors_name_the_argument():
-    with pytest.raises(ValueError, match="beta must be a positive finite number; got beta = -1.0"):
+    with pytest.raises(ValueError, match="beta must be a positive real number; got beta = -1.0"):
         MeshImFreq(-1.0, "F", 10)
     with pytest.raises(ValueError, match="statistic must be one of"):
         MeshImFreq(1.0, "X", 10)
