@@ -1,12 +1,14 @@
 """Bethe-lattice DMFT on the Matsubara axis with the Solver, without TRIQS: the twin of ``bethe_dmft_triqs.py``.
 
 The same loop, ``G0(iw_n)^-1 = iw_n + mu - t^2 G(iw_n)`` (semicircular DOS, half-bandwidth D = 2t), on the
-package's own containers. They have no operator overloading, so the assignments are explicit numpy
+package's own containers. The defaults are those with which issue 17 ran cthyb's ``single_site_bethe`` loop
+(U = 2 D at half filling, beta = 80, 15 iterations); ``test/python/solver/test_bethe_loop.py`` runs them.
+The containers have no operator overloading, so the assignments are explicit numpy
 expressions on ``.data`` (shape ``(2 n_iw, 1, 1)``). After the loop the script prints the change of the
 last iteration, A(0) against the Luttinger value ``2/(pi D)`` (a metal at half filling), and writes
 ``G_iw``, ``Sigma_iw``, ``A_w`` to ``<out>/bethe_dmft_arrays.h5`` (TRIQS layout).
 
-Usage: python doc/examples/bethe_dmft_arrays.py [--U 2.0] [--beta 100] [--n-loops 10] [--model PATH] [--out DIR]
+Usage: python doc/examples/bethe_dmft_arrays.py [--U 2.0] [--beta 80] [--n-loops 15] [--model PATH] [--out DIR]
 """
 
 import argparse
@@ -23,8 +25,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--U", type=float, default=2.0, help="Hubbard interaction (units of D)")
     parser.add_argument("--D", type=float, default=1.0, help="half-bandwidth")
-    parser.add_argument("--beta", type=float, default=100.0, help="inverse temperature of the Matsubara mesh")
-    parser.add_argument("--n-loops", type=int, default=10, help="DMFT iterations")
+    parser.add_argument("--beta", type=float, default=80.0, help="inverse temperature of the Matsubara mesh")
+    parser.add_argument("--n-loops", type=int, default=15, help="DMFT iterations")
     parser.add_argument("--model", default=None, help="exported model file (default: the shipped model)")
     parser.add_argument("--out", type=Path, default=Path("demo_output"), help="output folder")
     args = parser.parse_args()

@@ -24,6 +24,8 @@ __all__ = ["RealAxisHybridization", "hybridization_from_g0_iw", "hybridization_f
 
 _ETA_PER_SPACING = 1.0  # eta / (median spacing of the fitted levels): ripples of the comb ~ exp(-2 pi) = 0.2 %
 _ETA_MIN_FRACTION = 0.01  # eta >= this fraction of the bath's energy scale sqrt(sum V^2)
+_ETA_WINDOW = 2.0  # auto_eta counts the levels within this many standard deviations of the bath's mean energy
+_LEVEL_WEIGHT = 1e-6  # ... and with V_k^2 above this fraction of sum V^2
 _LOST_WEIGHT = 0.05  # fraction of sum V^2 that may fall outside the real mesh (Lorentzian tails) before refusing
 _CAUSALITY_RTOL = 1e-10  # -Im Delta_w may be negative by this fraction of max |Delta_w| (rounding)
 
@@ -58,14 +60,23 @@ class RealAxisHybridization:
 
 
 def auto_eta(bath: StarBath) -> float:
-    """Default broadening: the median spacing of the fitted levels that carry weight, at least 1 % of the scale.
+    """Default broadening: the median spacing of the levels that carry the bath, at least 1 % of its scale.
 
     One spacing makes the Lorentzian comb smooth (relative ripple ``~exp(-2 pi eta / spacing)``) on the
     scale on which the network reads ``rho_Delta``; the price is a shift ``Delta(iw_n) -> Delta(i(w_n + eta))``
     of the reproduced input, an error of order ``eta |dDelta/dw|`` at low frequency (see ``doc/solver.md``).
+
+    The levels that count carry weight (``V_k^2`` above ``1e-6`` of ``sum V^2``) and lie within
+    ``_ETA_WINDOW`` standard deviations of the bath's mean energy (``V^2``-weighted): the few light levels
+    a fit places far out, with spacings of tens of energy units, would otherwise set ``eta`` for the whole
+    comb and push its Lorentzian tails off the real mesh (issue 17: eta 0.875 instead of ~0.2).
     """
     scale = np.sqrt(bath.total_weight)
-    levels = bath.eps[bath.V**2 > 1e-6 * bath.total_weight]
+    weight = bath.V**2
+    mean = float(weight @ bath.eps) / bath.total_weight
+    width = np.sqrt(float(weight @ (bath.eps - mean) ** 2) / bath.total_weight)
+    carrying = (weight > _LEVEL_WEIGHT * bath.total_weight) & (np.abs(bath.eps - mean) <= _ETA_WINDOW * width)
+    levels = bath.eps[carrying]
     spacing = float(np.median(np.diff(levels))) if levels.size > 1 else scale
     return max(_ETA_PER_SPACING * spacing, _ETA_MIN_FRACTION * scale)
 
