@@ -5,7 +5,9 @@ Given ``A(w)`` normalised to ``int A = 1`` on the real mesh and the hybridizatio
 (no Fourier transform of noisy data, no tail fit):
 
 - real axis, for the bath the impurity was solved with (``Delta_w``): ``G_w = PV int A / (w - w') - i pi A``
-  (Kramers-Kronig), ``G0_w = 1/(w - eps - Delta_w)``, ``Sigma_w = 1/G0_w - 1/G_w``;
+  (Kramers-Kronig), ``Sigma_w = w - eps - Delta_w - 1/G_w`` (Dyson) and ``G0_w = 1/(w - eps - Delta_w)``,
+  evaluated at ``w + i h`` (``h`` the mesh step) where the bath is too thin to broaden a pole
+  (:func:`g0_real_axis`);
 - Matsubara axis, for the caller's ``G0_iw``: ``Sigma_iw = Sigma_inf + int rho_Sigma(w) / (iw_n - w) dw`` with
   ``rho_Sigma = -Im Sigma_w / pi >= 0`` and the Hartree constant ``Sigma_inf = U n + (one-body terms of h_int)``,
   then ``G_iw = 1/(1/G0_iw - Sigma_iw)``. So ``Sigma_iw = inverse(G0_iw) - inverse(G_iw)`` holds exactly
@@ -36,7 +38,7 @@ from ..gf import (
 )
 from .hybridization import RealAxisHybridization
 
-__all__ = ["legendre_from_matsubara", "delta_tau_from_bath", "block_outputs"]
+__all__ = ["legendre_from_matsubara", "delta_tau_from_bath", "g0_real_axis", "block_outputs"]
 
 _TAU_CHUNK = 256  # tau points per call of tau_from_spectral: its work arrays are (chunk, n_w)
 _LEGENDRE_NODES_PER_UNIT = 2.0  # Gauss nodes per unit of beta * max|w|: G(tau) varies as exp(-|w| tau)
@@ -81,6 +83,36 @@ def legendre_from_matsubara(mesh_iw: MeshImFreq, G_iw: np.ndarray, n_l: int, w_m
     return np.sqrt(2 * orders + 1) * (beta / 2) * ((weights * G_tau) @ legendre)
 
 
+def g0_real_axis(w: np.ndarray, Delta_w: np.ndarray, eps: float) -> np.ndarray:
+    """``G0(w) = 1/(w - eps - Delta(w))`` on the real mesh, with poles outside the bath given the mesh step as width.
+
+    With ``d(w) = w - eps - Delta_w``, ``Im d = pi rho_Delta``. Where it is below ``h |dRe d/dw|`` (``h`` the
+    local mesh step, the slope at least 1), it is replaced by that value: there ``G0_w`` is ``G0(w + i h)`` to
+    first order in ``h``. A real pole outside the bath's support, a bound state ``Z / (w - w_b + i0+)``, so
+    becomes ``Z / (w - w_b + i h)``: a Lorentzian of the step's width and of weight ``Z``, which the mesh
+    resolves (the trapezoid rule gives ``Z coth(pi)``, 0.4 % high, for one centred on a mesh point),
+    instead of a division by zero or a huge real value next to ``w_b``. Where ``pi rho_Delta`` is larger
+    (inside the band) ``G0_w`` is unchanged; elsewhere the change is ``h |d'| |G0|^2``.
+
+    Parameters
+    ----------
+    w : ndarray, shape (n_w,)
+        Increasing real frequencies (energy unit).
+    Delta_w : ndarray of complex, shape (n_w,)
+        Retarded hybridization on ``w`` (energy unit), ``Im Delta_w <= 0``.
+    eps : float
+        Impurity level (energy unit).
+
+    Returns
+    -------
+    ndarray of complex, shape (n_w,)
+        ``G0_w`` (1/energy), finite at every mesh point.
+    """
+    d = w - eps - Delta_w
+    width = np.gradient(w) * np.maximum(np.abs(np.gradient(d.real, w)), 1.0)
+    return 1.0 / (d.real + 1j * np.maximum(d.imag, width))
+
+
 def block_outputs(
     w: np.ndarray,
     A: np.ndarray,
@@ -118,8 +150,9 @@ def block_outputs(
         ``-Im Sigma_w / pi < 0`` removed before the Matsubara transform (0 for a causal solution).
     """
     G_w = retarded_from_spectral(w, A)
-    G0_w = 1.0 / (w - hyb.eps - hyb.Delta_w)
-    Sigma_w = 1.0 / G0_w - 1.0 / G_w
+    G0_w = g0_real_axis(w, hyb.Delta_w, hyb.eps)
+    # Dyson with the bare denominator: a bound state of G0 leaves Sigma_w untouched (at U = 0, Sigma_w = 0)
+    Sigma_w = (w - hyb.eps - hyb.Delta_w) - 1.0 / G_w
     rho_Sigma = -Sigma_w.imag / np.pi
     positive = np.clip(rho_Sigma, 0.0, None)
     clipped = float(trapezoid(positive - rho_Sigma, w))

@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+import warnings
 
 import numpy as np
 from scipy.integrate import trapezoid
@@ -32,7 +33,7 @@ from .. import mpi
 from ..checks import integer, real_number
 from ..gf import MeshImFreq, MeshImTime, MeshLegendre, MeshReFreq, spectral_norm
 from .containers import add_operators, level_operator, new_block_gf, own_mesh, use_triqs
-from .hybridization import hybridization_from_delta_w, hybridization_from_g0_iw
+from .hybridization import RealMeshWarning, hybridization_from_delta_w, hybridization_from_g0_iw, real_mesh_warnings
 from .interaction import LocalTerms, interaction_from_operator
 from .outputs import block_outputs
 from .parameters import split_parameters
@@ -377,14 +378,14 @@ class Solver:
             n_l = self.n_l if measure_G_l else None
             outputs.append(block_outputs(w, A, hyb, hartree, self.mesh_iw, self.mesh_tau, G0, n_l))
             norms.append(norm)
+        mesh_warnings = sorted({message for hyb in hybs for message in real_mesh_warnings(w, hyb)})
         if max(edges) > _EDGE_WEIGHT:
-            logger.warning(
-                "A(w) at the ends of the real mesh [%g, %g] is %.2g of its maximum: the spectrum is cut off; "
-                "widen w_min, w_max",
-                self.w_min,
-                self.w_max,
-                max(edges),
+            mesh_warnings.append(
+                f"A(w) at the ends of the real mesh [{self.w_min:g}, {self.w_max:g}] is {max(edges):.2g} of its "
+                "maximum: the spectrum is cut off; widen w_min, w_max"
             )
+        for message in mesh_warnings:
+            warnings.warn(message, RealMeshWarning, stacklevel=2)
         end = time.perf_counter()
         report = {
             "input": attribute,
@@ -393,6 +394,7 @@ class Solver:
             "bath_fit": [vars(h.fit) for h in hybs if h.fit is not None],
             "spectral_norm_raw": norms,
             "edge_weight": edges,
+            "real_mesh_warnings": mesh_warnings,
             "causality_clip": [o["causality_clip"] for o in outputs],
             "domain_violations": sorted({v for s in solutions for v in s.domain_violations}),
             "scale": [float(s.scale) for s in solutions],
