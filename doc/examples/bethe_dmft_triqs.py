@@ -10,7 +10,7 @@ It needs TRIQS (``triqs.gf``/``triqs.gfs``, ``triqs.operators``, ``h5``). The sa
 the package's containers: ``bethe_dmft_arrays.py``. Real-frequency DMFT without any fit:
 ``triqs-nnsolver bethe --U 2.0``.
 
-Usage: python doc/examples/bethe_dmft_triqs.py [--U 2.0] [--beta 100] [--n-loops 10] [--model PATH] [--out DIR]
+Usage: python doc/examples/bethe_dmft_triqs.py [--U 2.0] [--beta 80] [--n-loops 15] [--model PATH] [--out DIR]
 """
 
 import argparse
@@ -32,8 +32,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--U", type=float, default=2.0, help="Hubbard interaction (units of D)")
     parser.add_argument("--D", type=float, default=1.0, help="half-bandwidth")
-    parser.add_argument("--beta", type=float, default=100.0, help="inverse temperature of the Matsubara mesh")
-    parser.add_argument("--n-loops", type=int, default=10, help="DMFT iterations")
+    parser.add_argument("--beta", type=float, default=80.0, help="inverse temperature of the Matsubara mesh")
+    parser.add_argument("--n-loops", type=int, default=15, help="DMFT iterations")
     parser.add_argument("--model", default=None, help="exported model file (default: the shipped model)")
     parser.add_argument("--out", type=Path, default=Path("demo_output"), help="output folder")
     args = parser.parse_args()
