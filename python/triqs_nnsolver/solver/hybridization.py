@@ -184,7 +184,7 @@ def _bound_states(w: np.ndarray, Delta_w: np.ndarray, eps: float) -> list[tuple[
     """
     d = (w - eps - Delta_w).real
     slope = np.gradient(d, w)
-    # pi rho_Delta below h |d'|, where outputs.g0_real_axis broadens: nothing on the mesh broadens a pole there
+    # pi rho_Delta below h |d'|, where impurity.g0_real_axis broadens: nothing on the mesh broadens a pole there
     unresolved = -Delta_w.imag < np.gradient(w) * np.maximum(np.abs(slope), 1.0)
     states = [(float(w[i]), float(1 / abs(slope[i]))) for i in np.flatnonzero(unresolved & (d == 0))]
     for i in np.flatnonzero(unresolved[:-1] & unresolved[1:] & (d[:-1] * d[1:] < 0)):
@@ -201,7 +201,7 @@ def real_mesh_warnings(w: np.ndarray, hyb: RealAxisHybridization) -> list[str]:
     """Messages (empty if none) for the features of a hybridization that the real mesh ``w`` resolves poorly.
 
     - bound states: real poles of ``G0`` outside the bath's support. ``G0_w`` shows each as a Lorentzian
-      of the mesh step's width (``outputs.g0_real_axis``); ``A`` has a delta peak there that no mesh resolves,
+      of the mesh step's width (``impurity.g0_real_axis``); ``A`` has a delta peak there that no mesh resolves,
       so the solve spreads or misses that weight (the exact U = 0 solver misses it, and ``A`` is then
       normalised to 1 without it);
     - a bath whose rms width spans fewer than ``_MIN_STEPS_PER_WIDTH`` = 10 mesh steps: the U = 0 ``A`` of a

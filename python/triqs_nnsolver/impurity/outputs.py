@@ -1,0 +1,253 @@
+"""The one output path: from an impurity solution ``A(w)`` to every Green's function on both axes, n and Z.
+
+Given the real-axis ``A(w)`` of an impurity solved in the bath ``Delta_w`` with level ``eps`` (``METHOD.md``
+section 1; the exact transforms of ``gf``, no Fourier transform of noisy data, no tail fit):
+
+- real axis: ``G_w = PV int A / (w - w') - i pi A`` (Kramers-Kronig), ``Sigma_w = w - eps - Delta_w - 1/G_w``
+  (Dyson with the bare denominator, so a bound state of G0 leaves ``Sigma_w`` alone and ``Sigma_w = 0`` at
+  U = 0), ``G0_w = 1/(w - eps - Delta_w)`` evaluated at ``w + i h`` where the bath is too thin to broaden a
+  pole (:func:`g0_real_axis`);
+- Matsubara axis: ``Sigma_iw = Sigma_inf + int rho_Sigma(w) / (iw_n - w) dw`` with ``rho_Sigma = -Im Sigma_w / pi
+  >= 0`` and the Hartree constant ``Sigma_inf``, then ``G_iw = 1/(1/G0_iw - Sigma_iw)`` by Dyson. The tail of
+  ``G_iw`` is then exact (``1/iw_n``, then the moments of G0 and Sigma), ``Sigma_iw = inverse(G0_iw) -
+  inverse(G_iw)`` holds exactly (cthyb's convention, ``TRIQS.md`` section 1.3), and at U = 0 ``G_iw = G0_iw``.
+  This is the definition both the Solver and DMFT use. The older DMFT formula ``G_iw = int A / (iw_n - w)``,
+  ``Sigma_iw = iw_n - eps - Delta_iw - 1/G_iw`` turns any missing weight of A into ``Sigma ~ (1 - int A) iw_n``,
+  a self-energy that grows without bound; here the self-energy keeps its constant tail whatever A's norm;
+- ``G_tau`` from ``G_iw`` with its tail done analytically (``gf.tau_from_matsubara``), ``G_l`` by
+  Gauss-Legendre quadrature of ``G(tau)``;
+- the density :func:`density`, ``n = int A(w) f_beta(w) dw`` per spin (``beta = None``: T = 0, the occupied
+  part of A), used for the Hartree term, ``S.densities`` and DMFT; and the quasiparticle weight
+  :func:`quasiparticle_weight` from the slope of ``Re Sigma_w`` at the Fermi level.
+
+What is not here: the input side (bath fits, ``Delta_tau``), spin blocks and TRIQS objects (``solver``),
+lattice self-consistency (``dmft``). Layer: ``impurity``; numpy and scipy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.integrate import trapezoid
+
+from ..gf import (
+    MeshImFreq,
+    MeshImTime,
+    hilbert_transform,
+    retarded_from_spectral,
+    sigma_real_axis,
+    tail_moments,
+    tau_from_matsubara,
+)
+
+__all__ = [
+    "density",
+    "quasiparticle_weight",
+    "g0_real_axis",
+    "real_axis_functions",
+    "matsubara_functions",
+    "tau_from_iw",
+    "legendre_from_matsubara",
+    "green_functions",
+]
+
+_LEGENDRE_NODES_PER_UNIT = 2.0  # Gauss nodes per unit of beta * max|w|: G(tau) varies as exp(-|w| tau)
+_LEGENDRE_MAX_NODES = 4000
+
+
+def _occupied_part(w: np.ndarray, A: np.ndarray) -> float:
+    """``int_{w[0]}^{0} A`` for piecewise-linear samples ``A`` on ``w`` (zero outside the grid), exact."""
+    if w[0] >= 0:
+        return 0.0
+    k = int(np.searchsorted(w, 0.0, side="right"))  # w[:k] <= 0 < w[k:]
+    x, y = w[:k], A[:k]
+    if k < w.size:  # close the last bin at w = 0 with the interpolated value
+        x, y = np.append(x, 0.0), np.append(y, np.interp(0.0, w, A))
+    return float(np.sum(0.5 * (y[1:] + y[:-1]) * np.diff(x)))
+
+
+def density(w, A, beta: float | None = None) -> float:
+    """Occupation of one spin, ``n = int A(w) f_beta(w) dw`` with ``f_beta = 1 / (1 + exp(beta w))`` (dimensionless).
+
+    ``beta = None`` is T = 0: the exact integral of the piecewise-linear A below the Fermi level (what the T = 0
+    DMFT loops use). A finite ``beta`` (1/energy) is the Fermi function of the Matsubara mesh the Solver reports
+    on, by the trapezoid rule; it equals ``-G(beta)`` of ``G_iw = int A / (iw_n - w)``.
+    """
+    w, A = np.asarray(w, dtype=float), np.asarray(A, dtype=float)
+    if beta is None:
+        return _occupied_part(w, A)
+    fermi = 0.5 * (1 - np.tanh(0.5 * beta * w))  # 1 / (1 + exp(beta w)), overflow-free
+    return float(trapezoid(A * fermi, w))
+
+
+def quasiparticle_weight(w, Sigma, window: float) -> float:
+    """``Z = 1 / (1 - b)`` with ``b`` the slope of a least-squares line through ``Re Sigma`` on ``|w| <= window``.
+
+    Parameters
+    ----------
+    w : array_like, shape (n_w,)
+        Real frequencies (energy).
+    Sigma : array_like of complex, shape (n_w,)
+        Retarded self-energy (energy).
+    window : float
+        Half-width of the fit window (energy); it must hold at least 2 points on each side of 0.
+
+    Returns
+    -------
+    float
+        Z (dimensionless): 1 at U = 0, small near the Mott transition, about 0 in the insulator (where
+        ``Re Sigma ~ U^2 / (4 w)``). NaN when the slope is >= 1 (no quasiparticle: Z would be negative).
+
+    Raises
+    ------
+    ValueError
+        If the window holds fewer than 2 grid points on a side of w = 0.
+    """
+    w = np.asarray(w, dtype=float)
+    inside = np.abs(w) <= window
+    n_left, n_right = int(np.count_nonzero(inside & (w < 0))), int(np.count_nonzero(inside & (w > 0)))
+    if min(n_left, n_right) < 2:
+        raise ValueError(
+            f"z_window must hold >= 2 grid points on each side of w = 0; got z_window = {window!r} with "
+            f"{n_left} and {n_right} points (grid spacing near 0: {np.min(np.abs(np.diff(w))):.3g})"
+        )
+    slope = np.polyfit(w[inside], np.real(np.asarray(Sigma)[inside]), 1)[0]
+    return float(1.0 / (1.0 - slope)) if slope < 1 else float("nan")
+
+
+def g0_real_axis(w: np.ndarray, Delta_w: np.ndarray, eps: float) -> np.ndarray:
+    """``G0(w) = 1/(w - eps - Delta(w))`` on the real mesh, with poles outside the bath given the mesh step as width.
+
+    With ``d(w) = w - eps - Delta_w``, ``Im d = pi rho_Delta``. Where it is below ``h |dRe d/dw|`` (``h`` the
+    local mesh step, the slope at least 1), it is replaced by that value: there ``G0_w`` is ``G0(w + i h)`` to
+    first order in ``h``. A real pole outside the bath's support, a bound state ``Z / (w - w_b + i0+)``, so
+    becomes ``Z / (w - w_b + i h)``: a Lorentzian of the step's width and of weight ``Z``, which the mesh
+    resolves (the trapezoid rule gives ``Z coth(pi)``, 0.4 % high, for one centred on a mesh point),
+    instead of a division by zero or a huge real value next to ``w_b``. Where ``pi rho_Delta`` is larger
+    (inside the band) ``G0_w`` is unchanged; elsewhere the change is ``h |d'| |G0|^2``.
+
+    Parameters
+    ----------
+    w : ndarray, shape (n_w,)
+        Increasing real frequencies (energy unit).
+    Delta_w : ndarray of complex, shape (n_w,)
+        Retarded hybridization on ``w`` (energy unit), ``Im Delta_w <= 0``.
+    eps : float
+        Impurity level (energy unit).
+
+    Returns
+    -------
+    ndarray of complex, shape (n_w,)
+        ``G0_w`` (1/energy), finite at every mesh point.
+    """
+    d = w - eps - Delta_w
+    width = np.gradient(w) * np.maximum(np.abs(np.gradient(d.real, w)), 1.0)
+    return 1.0 / (d.real + 1j * np.maximum(d.imag, width))
+
+
+def real_axis_functions(w, A, Delta_w, eps: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(G_w, G0_w, Sigma_w)`` of the solution ``A`` in the bath ``Delta_w`` (module docstring), complex, (n_w,)."""
+    w = np.asarray(w, dtype=float)
+    G_w = retarded_from_spectral(w, np.asarray(A, dtype=float))
+    return G_w, g0_real_axis(w, Delta_w, eps), sigma_real_axis(w, G_w, eps, Delta_w)
+
+
+def matsubara_functions(w, Sigma_w, hartree: float, iw, G0_iw) -> tuple[np.ndarray, np.ndarray, float]:
+    """``(G_iw, Sigma_iw, causality_clip)`` on the Matsubara frequencies ``iw`` (module docstring).
+
+    ``Sigma_iw = hartree + int rho_Sigma / (iw_n - w)``, ``G_iw = 1/(1/G0_iw - Sigma_iw)``; ``causality_clip`` is
+    the weight (energy unit) of ``-Im Sigma_w / pi < 0`` removed before the transform (0 for a causal solution).
+    """
+    rho_Sigma = -np.imag(Sigma_w) / np.pi
+    positive = np.clip(rho_Sigma, 0.0, None)
+    G0_iw = np.asarray(G0_iw, dtype=complex)
+    Sigma_iw = hartree + hilbert_transform(w, positive, iw)
+    G_iw = 1.0 / (1.0 / G0_iw - Sigma_iw)
+    return G_iw, 1.0 / G0_iw - 1.0 / G_iw, float(trapezoid(positive - rho_Sigma, w))
+
+
+def tau_from_iw(mesh_iw: MeshImFreq, G_iw: np.ndarray, tau) -> np.ndarray:
+    """``G(tau)`` of a normalised ``G_iw`` (``c_1 = 1``; ``c_2``, ``c_3`` from its tail, ``gf.tail_moments``), real."""
+    c = tail_moments(mesh_iw.iw, G_iw, 3)
+    return tau_from_matsubara(G_iw, mesh_iw.beta, tau, 1.0, c[1], c[2]).real
+
+
+def legendre_from_matsubara(mesh_iw: MeshImFreq, G_iw: np.ndarray, n_l: int, w_max: float) -> np.ndarray:
+    """``G_l = sqrt(2l+1) int_0^beta P_l(2 tau/beta - 1) G(tau) dtau`` (TRIQS ``MeshLegendre``), l < n_l.
+
+    ``G(tau)`` (from ``G_iw``, :func:`tau_from_iw`) is integrated by Gauss-Legendre quadrature in
+    ``x = 2 tau / beta - 1``. It varies like ``exp(-|w| tau)`` for spectral weight at ``w``, so the number of
+    nodes grows with ``beta * w_max`` (``w_max``: the largest |w| of the spectrum, energy unit): 2 per unit,
+    at least ``4 n_l``, at most 4000. Real, shape (n_l,); ``G_0 = -beta/2`` for ``A = delta(w)``.
+    """
+    beta = mesh_iw.beta
+    n_nodes = int(min(_LEGENDRE_MAX_NODES, max(4 * n_l, _LEGENDRE_NODES_PER_UNIT * beta * w_max)))
+    x, weights = np.polynomial.legendre.leggauss(n_nodes)
+    G_tau = tau_from_iw(mesh_iw, G_iw, beta * (x + 1) / 2)
+    legendre = np.polynomial.legendre.legvander(x, n_l - 1)  # (n_nodes, n_l): P_l(x)
+    orders = np.arange(n_l)
+    return np.sqrt(2 * orders + 1) * (beta / 2) * ((weights * G_tau) @ legendre)
+
+
+def green_functions(
+    w: np.ndarray,
+    A: np.ndarray,
+    Delta_w: np.ndarray,
+    eps: float,
+    hartree: float,
+    mesh_iw: MeshImFreq,
+    mesh_tau: MeshImTime | None = None,
+    G0_iw: np.ndarray | None = None,
+    n_l: int | None = None,
+) -> dict:
+    """Every Green's function of one spin block from the solution ``A`` (module docstring).
+
+    Parameters
+    ----------
+    w : ndarray, shape (n_w,)
+        The real mesh (energy unit).
+    A : ndarray, shape (n_w,)
+        ``A(w) >= 0`` (1/energy), solved in the bath ``Delta_w``.
+    Delta_w : ndarray of complex, shape (n_w,)
+        The retarded hybridization of the solve (energy unit); ``rho_Delta = -Im Delta_w / pi``.
+    eps : float
+        Impurity level (energy unit).
+    hartree : float
+        ``Sigma_inf`` (energy unit): ``U n_{-s}`` plus one-body terms of the interaction.
+    mesh_iw : MeshImFreq
+        Matsubara mesh of ``G_iw``, ``Sigma_iw`` (its beta also sets the Fermi function of the density).
+    mesh_tau : MeshImTime, optional
+        Imaginary-time mesh of ``G_tau`` (none computed without it).
+    G0_iw : ndarray of complex, shape (2 n_iw,), optional
+        The caller's ``G0_iw`` (the input of a Matsubara solve); default ``1/(iw_n - eps - Delta(iw_n))`` from
+        ``rho_Delta``.
+    n_l : int, optional
+        Number of Legendre coefficients of ``G_l`` (none without it).
+
+    Returns
+    -------
+    dict
+        Complex arrays ``A_w, G_w, G0_w, Sigma_w, G_iw, G0_iw, Sigma_iw`` (and ``G_tau``, ``G_l``), the floats
+        ``density`` (per spin, at ``mesh_iw.beta``) and ``causality_clip`` (:func:`matsubara_functions`).
+    """
+    G_w, G0_w, Sigma_w = real_axis_functions(w, A, Delta_w, eps)
+    iw = mesh_iw.iw
+    if G0_iw is None:
+        G0_iw = 1.0 / (iw - eps - hilbert_transform(w, -np.imag(Delta_w) / np.pi, iw))
+    G_iw, Sigma_iw, clipped = matsubara_functions(w, Sigma_w, hartree, iw, G0_iw)
+    out = {
+        "A_w": np.asarray(A, dtype=complex),
+        "G_w": G_w,
+        "G0_w": G0_w,
+        "Sigma_w": Sigma_w,
+        "G_iw": G_iw,
+        "G0_iw": np.asarray(G0_iw, dtype=complex),
+        "Sigma_iw": Sigma_iw,
+        "density": density(w, A, mesh_iw.beta),
+        "causality_clip": clipped,
+    }
+    if mesh_tau is not None:
+        out["G_tau"] = tau_from_iw(mesh_iw, G_iw, mesh_tau.points).astype(complex)
+    if n_l is not None:
+        w_max = float(np.abs(w[[0, -1]]).max())
+        out["G_l"] = legendre_from_matsubara(mesh_iw, G_iw, n_l, w_max).astype(complex)
+    return out
