@@ -54,7 +54,7 @@ def fill_bethe(S: Solver) -> None:
         ({"eta": 0.0}, "eta must be a positive real number (energy unit); got eta = 0.0"),
         ({"n_iw": 10.5}, "n_iw must be an integer >= 1; got n_iw = 10.5"),
         ({"n_bath": True}, "n_bath must be an integer >= 1; got n_bath = True"),
-        ({"beta": float("nan")}, "beta must be a positive, finite inverse temperature"),
+        ({"beta": float("nan")}, "beta must be a positive real number (1/energy); got beta = nan"),
         ({"gf_struct": None}, "gf_struct must be a list of"),
         ({"gf_struct": "up"}, "gf_struct must be a list of"),
         ({"containers": "x"}, "containers must be 'auto', 'triqs' or 'own'; got containers = 'x'"),

@@ -10,6 +10,7 @@ reads inputs and writes outputs through ``G[name].data`` alone.
 - :func:`to_own` / :func:`to_triqs`: copies from one kind to the other (archives, ``<<`` from ours).
 - :func:`level_operator`, :func:`to_own_operator`, :func:`add_operators`: ``h_loc0`` and ``h_loc`` as TRIQS
   operators or as our :class:`~triqs_nnsolver.h5.Operator`.
+- :func:`storable`: a value without the ``None`` entries HDF5 archives cannot hold (TRIQS's or ours).
 
 Layer: ``solver``, the only layer that imports ``triqs`` (``STYLE.md`` section 3).
 """
@@ -35,6 +36,7 @@ __all__ = [
     "level_operator",
     "to_own_operator",
     "add_operators",
+    "storable",
 ]
 
 
@@ -164,3 +166,12 @@ def add_operators(first, second):
         first, second = to_own_operator(first), to_own_operator(second)
         return Operator(first.terms + second.terms)
     return first + second
+
+
+def storable(value):
+    """``value`` without the ``None`` entries that HDF5 archives cannot hold (dicts and lists, recursively)."""
+    if isinstance(value, dict):
+        return {str(k): storable(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
+        return type(value)(storable(v) for v in value if v is not None)
+    return value
