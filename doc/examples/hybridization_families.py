@@ -19,8 +19,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from triqs_nnsolver.data import FAMILIES, FAMILY_RANGES, sample_family  # noqa: E402
-from triqs_nnsolver.data.families import TOTAL_WEIGHT  # noqa: E402
 from triqs_nnsolver.gf import spectral_norm  # noqa: E402
+from triqs_nnsolver.model_contract import REFERENCE_HYBRIDIZATION_WEIGHT  # noqa: E402
 
 
 def main() -> None:
@@ -38,8 +38,10 @@ def main() -> None:
         for _ in range(args.per_family):
             rho = sample_family(family, rng)(w)
             weight = spectral_norm(w, rho)
-            if abs(weight - TOTAL_WEIGHT) > 1e-3:  # trapezoid error of the sharpest shapes on this grid
-                raise RuntimeError(f"{family}: int rho_Delta = {weight:.6f}, expected {TOTAL_WEIGHT}")
+            if (
+                abs(weight - REFERENCE_HYBRIDIZATION_WEIGHT) > 1e-3
+            ):  # trapezoid error of the sharpest shapes on this grid
+                raise RuntimeError(f"{family}: int rho_Delta = {weight:.6f}, expected {REFERENCE_HYBRIDIZATION_WEIGHT}")
             axis.plot(w, rho, lw=1)
         axis.set(title=family, xlabel="w / D", xlim=(-4, 4))
     axes[0].set_ylabel("rho_Delta(w) = -Im Delta / pi")

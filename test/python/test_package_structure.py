@@ -1,8 +1,8 @@
 """Package structure: dependencies point one way, heavy imports stay in their layer, ``__all__`` is honest.
 
 The layer order is that of the developers' guide and STYLE.md section 3:
-gf, h5, mpi, checks -> bath, reference, spectral -> mps -> data -> model -> train -> runtime -> impurity
--> solver, dmft -> cli.
+gf, h5, mpi, checks, model_contract -> bath, reference, spectral -> mps -> data -> model -> train -> runtime
+-> impurity -> solver, dmft -> cli.
 Also: no import cycles (at any depth of the code), no private (single-underscore) name imported from another module,
 and a module docstring's ``Layer:`` line names the module's own layer; each of these checks is shown to fail on a
 deliberate violation.
@@ -23,7 +23,7 @@ import triqs_nnsolver
 PACKAGE_DIR = Path(triqs_nnsolver.__file__).parent
 
 LAYERS = {
-    "version": 0, "checks": 0, "gf": 0, "h5": 0, "mpi": 0,
+    "version": 0, "checks": 0, "model_contract": 0, "gf": 0, "h5": 0, "mpi": 0,
     "bath": 1, "reference": 1, "spectral": 1,
     "mps": 2, "data": 3, "model": 4, "train": 5, "runtime": 6,
     "impurity": 7, "solver": 8, "dmft": 8, "cli": 9,

@@ -1,9 +1,10 @@
 """Random hybridization densities ``rho_Delta(w)`` of the shapes DMFT produces, in the model's energy unit.
 
 Every density has the total weight of the model's reference bath, ``int rho_Delta = 1/4`` (the Bethe bath
-of half-bandwidth D = 1, ``triqs_nnsolver.model.scaling``), exactly: it is a sum of components, each a
-semicircle or a Gaussian cut at 5 standard deviations, and each component is normalised analytically
-on its support. Families (parameters drawn uniformly from the ranges of :data:`FAMILY_RANGES`):
+of half-bandwidth D = 1, ``REFERENCE_HYBRIDIZATION_WEIGHT`` of :mod:`triqs_nnsolver.model_contract`), exactly:
+it is a sum of components, each a semicircle or a Gaussian cut at 5 standard deviations, and each component
+is normalised analytically on its support. Families (parameters drawn uniformly from the ranges of
+:data:`FAMILY_RANGES`):
 
 - ``semicircle``: one semicircle centred at 0, half-bandwidth ``half_width``.
 - ``shifted_semicircle``: one semicircle of half-bandwidth ``half_width`` centred at
@@ -20,7 +21,7 @@ on its support. Families (parameters drawn uniformly from the ranges of :data:`F
 
 Every support lies inside ``[-6, 6]``, within the default model grid (``|w| <= 8``).
 What is not here: discretization into a bath (``triqs_nnsolver.bath``), solving, storage.
-Layer: ``data``; numpy and scipy only.
+Layer: ``data``; numpy and scipy, and the unit of ``model_contract``.
 """
 
 from __future__ import annotations
@@ -30,9 +31,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import erf
 
-__all__ = ["FAMILIES", "FAMILY_RANGES", "TOTAL_WEIGHT", "FamilyDensity", "sample_family"]
+from ..model_contract import REFERENCE_HYBRIDIZATION_WEIGHT
 
-TOTAL_WEIGHT = 0.25  # int rho_Delta in model units (Bethe bath, D = 1: t^2 = 1/4)
+__all__ = ["FAMILIES", "FAMILY_RANGES", "FamilyDensity", "sample_family"]
+
 _GAUSSIAN_CUT = 5.0  # Gaussians are cut at 5 standard deviations (and renormalised)
 
 FAMILY_RANGES: dict[str, dict[str, tuple[float, float]]] = {
@@ -62,7 +64,7 @@ FAMILIES = tuple(FAMILY_RANGES)
 
 @dataclass(frozen=True)
 class FamilyDensity:
-    """A hybridization density: a sum of semicircles and cut Gaussians of total weight :data:`TOTAL_WEIGHT`.
+    """A hybridization density: a sum of semicircles and cut Gaussians of total weight 1/4 (the model unit).
 
     Attributes
     ----------
@@ -72,7 +74,7 @@ class FamilyDensity:
         The drawn parameters (names of :data:`FAMILY_RANGES`; ``gaussians`` lists per peak).
     components : tuple of (str, float, float, float)
         ``(kind, weight, centre, width)``: kind ``'semicircle'`` (width = half-bandwidth) or ``'gaussian'``
-        (width = standard deviation); weights (energy unit) sum to :data:`TOTAL_WEIGHT`.
+        (width = standard deviation); weights (energy unit) sum to ``REFERENCE_HYBRIDIZATION_WEIGHT``.
     """
 
     family: str
@@ -107,7 +109,7 @@ def _draw(rng: np.random.Generator, family: str, name: str, size=None):
 
 
 def _components(family: str, rng: np.random.Generator) -> tuple[dict, list]:
-    W = TOTAL_WEIGHT
+    W = REFERENCE_HYBRIDIZATION_WEIGHT
     if family in ("semicircle", "shifted_semicircle"):
         D = _draw(rng, family, "half_width")
         shift = _draw(rng, family, "shift") if family == "shifted_semicircle" else 0.0
@@ -150,7 +152,7 @@ def sample_family(name: str, rng: np.random.Generator) -> FamilyDensity:
     Returns
     -------
     FamilyDensity
-        Callable ``rho_Delta(w)``, total weight :data:`TOTAL_WEIGHT`, support inside ``[-6, 6]``.
+        Callable ``rho_Delta(w)``, total weight ``REFERENCE_HYBRIDIZATION_WEIGHT``, support inside ``[-6, 6]``.
 
     Raises
     ------

@@ -57,9 +57,10 @@ import numpy as np
 
 from ..bath import StarBath, bin_edges, discretize_function
 from ..gf import poles_spectral
+from ..model_contract import REFERENCE_HYBRIDIZATION_WEIGHT
 from ..reference import MAX_BATH, solve_siam
 from ..spectral import dtilt_dalpha, tilt
-from .families import FAMILIES, FAMILY_RANGES, TOTAL_WEIGHT, FamilyDensity, sample_family
+from .families import FAMILIES, FAMILY_RANGES, FamilyDensity, sample_family
 from .sample_loop import append_missing, check_run
 from .store import DatasetWriter
 
@@ -221,7 +222,9 @@ def draw_problem(seed: int, index: int, settings=None) -> EDProblem:
     bath = discretize_function(
         density, *density.support, settings.n_bath, settings.binning, settings.Lambda, n_samples=_SAMPLES_PER_BIN
     )
-    bath = StarBath(bath.eps, bath.V * np.sqrt(TOTAL_WEIGHT / bath.total_weight))  # undo the sampling error
+    bath = StarBath(
+        bath.eps, bath.V * np.sqrt(REFERENCE_HYBRIDIZATION_WEIGHT / bath.total_weight)
+    )  # undo the sampling error
     edges = bin_edges(*density.support, settings.n_bath, settings.binning, settings.Lambda)
     k = np.clip(np.searchsorted(edges, bath.eps, side="right") - 1, 0, settings.n_bath - 1)  # bin of each level
     return EDProblem(density, U, eps_d, bath, 0.5 * np.diff(edges)[k])

@@ -25,6 +25,7 @@ import numpy as np
 import torch
 
 from ..gf import spectral_norm
+from ..model_contract import REFERENCE_HYBRIDIZATION_WEIGHT, input_channels
 from .merge import dataset_hash
 from .resolution import data_resolution
 from .schema import SCHEMA_VERSION
@@ -33,7 +34,6 @@ from .store import read_datasets
 
 __all__ = ["SpectralDataset", "load_splits", "describe_training_data"]
 
-_REFERENCE_WEIGHT = 0.25  # int rho_Delta of the model's unit (Bethe bath, D = 1); model.scaling
 _FIELDS = ("sample_id", "U", "eps_d", "rho_Delta", "re_Delta", "A_tilde", "dA_tilde_dalpha", "A_real")
 
 
@@ -88,7 +88,7 @@ class SpectralDataset(torch.utils.data.Dataset):
             keep = split_mask(combined["sample_id"], split, fractions)
         self.grid, self.alphas = combined["grid"], combined["alphas"]
         self.sample_ids = combined["sample_id"][keep]
-        channels = ("rho_Delta", "re_Delta") if use_re_delta else ("rho_Delta",)
+        channels = input_channels(use_re_delta)  # data-file fields, in the network's channel order
         hybridization = np.stack([combined[name][keep] for name in channels], axis=-1)  # (S, n_w, channels)
         self._rho = combined["rho_Delta"][keep]  # float64, for training_domain
         self._U, self._eps_d = combined["U"][keep], combined["eps_d"][keep]
@@ -121,12 +121,12 @@ class SpectralDataset(torch.utils.data.Dataset):
         """Ranges covered by the samples: ``{"U", "eps_d", "alpha", "hybridization_scale"}`` -> (min, max).
 
         ``hybridization_scale`` is ``sqrt(int rho_Delta / 0.25)`` per sample (the energy scale of
-        ``triqs_nnsolver.model.scaling``), the integral taken over the grid (piecewise linear). Floats;
+        ``triqs_nnsolver.model_contract.energy_scale``), the integral taken over the grid (piecewise linear). Floats;
         all NaN for an empty dataset.
         """
         if self.sample_ids.size == 0:
             return {key: (float("nan"), float("nan")) for key in ("U", "eps_d", "alpha", "hybridization_scale")}
-        scale = np.sqrt(spectral_norm(self.grid, self._rho.T) / _REFERENCE_WEIGHT)  # (S,)
+        scale = np.sqrt(spectral_norm(self.grid, self._rho.T) / REFERENCE_HYBRIDIZATION_WEIGHT)  # (S,)
         ranges = {"U": self._U, "eps_d": self._eps_d, "alpha": self.alphas, "hybridization_scale": scale}
         return {key: (float(np.min(value)), float(np.max(value))) for key, value in ranges.items()}
 

@@ -1,22 +1,17 @@
-"""The network of METHOD.md section 3: configuration, the cross-attention model, energy scaling.
+"""The network of METHOD.md section 3: configuration and the cross-attention model.
 
-:mod:`.config` (``ModelConfig``, the grid) and :mod:`.scaling` (the model's energy unit) are numpy only;
-the network (:mod:`.network`, torch) is imported on first access of ``ImpuritySpectralNet`` or
-``frequency_features``, so the grid and the unit are available without torch (data generation, the CLI).
+:mod:`.config` (``ModelConfig``, the grid) and :mod:`.metadata` (what an exported model file says about
+itself) are numpy only; the network (:mod:`.network`, torch) is imported on first access of
+``ImpuritySpectralNet`` or ``frequency_features``, so the grid is available without torch (data generation,
+the CLI, the runtime's checks of a model file). The model's energy unit and input contract are in
+:mod:`triqs_nnsolver.model_contract`, below the data layer, which generates samples in that unit.
+
+Layer: ``model``.
 """
 
 from .config import ModelConfig
-from .scaling import REFERENCE_HYBRIDIZATION_WEIGHT, energy_scale, spectral_from_model_units, to_model_units
 
-__all__ = [
-    "ModelConfig",
-    "ImpuritySpectralNet",
-    "frequency_features",
-    "REFERENCE_HYBRIDIZATION_WEIGHT",
-    "energy_scale",
-    "to_model_units",
-    "spectral_from_model_units",
-]
+__all__ = ["ModelConfig", "ImpuritySpectralNet", "frequency_features"]
 
 _NETWORK = ("ImpuritySpectralNet", "frequency_features")  # torch: imported on first use
 

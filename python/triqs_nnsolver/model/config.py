@@ -2,7 +2,7 @@
 
 The model's real-frequency grid is part of the configuration (it defines the tokens): the
 symmetric sinh grid of :func:`triqs_nnsolver.gf.make_nonuniform_refreq`, in the model's energy unit
-(the half-bandwidth of the reference Bethe bath, D = 1; see :mod:`triqs_nnsolver.model.scaling`).
+(the half-bandwidth of the reference Bethe bath, D = 1; see :mod:`triqs_nnsolver.model_contract`).
 
 Layer: ``model``.
 """
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..gf import make_nonuniform_refreq
+from ..model_contract import input_channels
 
 __all__ = ["ModelConfig"]
 
@@ -71,8 +72,8 @@ class ModelConfig:
 
     @property
     def n_input_channels(self) -> int:
-        """Values per frequency token: rho_Delta, and Re Delta if used."""
-        return 2 if self.use_re_delta else 1
+        """Values per frequency token: rho_Delta, and Re Delta if used (``model_contract.input_channels``)."""
+        return len(input_channels(self.use_re_delta))
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)

@@ -6,7 +6,7 @@ with an extra file ``metadata.json`` inside the archive holding
 - ``format`` (``"triqs_nnsolver.model"``) and ``metadata_version``;
 - ``package_version`` and ``data_schema_version`` of what trained it;
 - ``model_config`` (the :class:`~triqs_nnsolver.model.ModelConfig`, which defines the grid) and ``grid``;
-- ``energy_unit``: a sentence saying what 1.0 means (see :mod:`triqs_nnsolver.model.scaling`);
+- ``energy_unit``: a sentence saying what 1.0 means (see :mod:`triqs_nnsolver.model_contract`);
 - ``training_domain``: ranges of U, eps_d, the hybridization scale and alpha seen in training;
 - ``training_data_hash``: a digest of the training files;
 - ``data_resolution`` (metadata version 2): the frequency resolution sigma_w of the training targets (energy
@@ -42,6 +42,7 @@ import numpy as np
 import torch
 
 from ..model import ModelConfig
+from ..model_contract import ENERGY_UNIT, INPUT_DTYPE
 from ..version import __version__
 from .errors import ModelLoadError
 from .runners import InputSpec, checked_model_path, load_runner
@@ -62,8 +63,6 @@ __all__ = [
 MODEL_FORMAT = "triqs_nnsolver.model"
 METADATA_VERSION = 2
 METADATA_FILE = "metadata.json"
-INPUT_DTYPE = np.dtype(np.float32)  # that of ImpuritySpectralNet's weights and buffers, which export keeps
-ENERGY_UNIT = "model unit: the hybridization weight int rho_Delta = 1/4, i.e. the half-bandwidth D = 1 of a Bethe bath"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ interface and nothing below it, so an exact solver can stand in for the network 
 answers exist.
 
 - :class:`NeuralImpuritySolver`: the exported network (``runtime``). It rescales the problem into the
-  model's energy unit (``model.scaling``), checks the training domain, evaluates the real axis
+  model's energy unit (``model_contract``), checks the training domain, evaluates the real axis
   (alpha = 0, or the first-order formula at a small trained alpha) and scales the answer back.
 - :class:`FreeImpuritySolver`: the exact U = 0 answer ``A = -Im 1/(w - eps_d - Delta(w)) / pi``
   (``reference.free_impurity_gf_continuous``), for checks of everything above the impurity solve.
@@ -205,7 +205,7 @@ class NeuralImpuritySolver:
 
     def solve(self, w, rho_Delta, U, eps_d) -> ImpuritySolution:
         """Solve on the caller's frequencies; see the module docstring for conventions."""
-        from ..model.scaling import energy_scale, spectral_from_model_units, to_model_units
+        from ..model_contract import energy_scale, spectral_from_model_units, to_model_units
 
         w, rho = check_hybridization(w, rho_Delta)
         U, eps_d = _real_number("U", U), _real_number("eps_d", eps_d)
