@@ -6,9 +6,8 @@ gf, h5, mpi, checks, model_contract -> bath, reference, spectral -> mps -> data 
 Also: no import cycles (at any depth of the code), no private (single-underscore) name imported from another module,
 and a module docstring's ``Layer:`` line names the module's own layer; each of these checks is shown to fail on a
 deliberate violation.
-A module may import from its own layer or layers to its left only. torch enters at ``model``, with one
-exception: ``data/torch_dataset.py``, the torch ``Dataset`` over the data files, which only the training
-side imports (``import triqs_nnsolver.data`` stays torch-free). ``triqs`` only at ``solver`` and above.
+A module may import from its own layer or layers to its left only. torch enters at ``model`` (the torch
+``Dataset`` over the data files is ``train/dataset.py``). ``triqs`` only at ``solver`` and above.
 """
 
 import ast
@@ -30,7 +29,6 @@ LAYERS = {
 }  # fmt: skip
 TOP_LEVEL = {"__init__", "__main__"}  # may import anything of the package
 TORCH_FROM = LAYERS["model"]
-TORCH_ALLOWED_BELOW_MODEL = {"data/torch_dataset.py"}
 TRIQS_FROM = LAYERS["solver"]
 
 
@@ -79,7 +77,7 @@ def test_imports_point_one_way(path):
                 target = "runtime"
             assert target in LAYERS, f"{path.name}:{line} imports {name}, which belongs to no layer"
             assert LAYERS[target] <= layer, f"{path.name}:{line} imports {name}: {owner} may not depend on {target}"
-        if parts[0] == "torch" and str(path.relative_to(PACKAGE_DIR)) not in TORCH_ALLOWED_BELOW_MODEL:
+        if parts[0] == "torch":
             assert layer >= TORCH_FROM, f"{path.name}:{line} imports torch below the model layer"
         if parts[0] == "triqs":
             assert layer >= TRIQS_FROM, f"{path.name}:{line} imports triqs below the solver layer"

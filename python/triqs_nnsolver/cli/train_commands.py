@@ -2,15 +2,16 @@
 
 ``triqs-nnsolver train --data FILE... --out DIR [--config FILE] [--resume] [--no-progress]`` builds the
 configs from defaults overridden by the JSON file ``{"model": {...}, "train": {...}}``, reads the
-dataset files through ``triqs_nnsolver.data.torch_dataset.load_splits`` (train, validation, test) and calls
+dataset files through ``triqs_nnsolver.train.dataset.load_splits`` (train, validation, test) and calls
 :func:`triqs_nnsolver.train.train`. ``triqs-nnsolver evaluate --model PATH --data FILE... [--out DIR]
 [--split NAME]`` rebuilds the network from a checkpoint and writes the report of
 :func:`triqs_nnsolver.train.evaluate` (JSON and PNG). ``triqs-nnsolver export CHECKPOINT --out model.pt``
 writes the TorchScript model file with its metadata (``train`` leaves the training-data record it needs,
 ``training_data.json``, in its output folder). Parsing and calling only; no training logic here.
 
-The data module is imported inside the command functions, so this module imports without it (and
-without h5py). The model grid of the config must be the grid of the data files (``train`` checks it).
+The data files' ``Dataset`` (``train.dataset``, which imports the data package) is imported inside the command
+functions, so this module imports without the data package (and without h5py). The model grid of the config
+must be the grid of the data files (``train`` checks it).
 Layer: ``cli``. Its arguments are added by :func:`add_arguments` when ``cli.main`` runs one of its commands.
 """
 
@@ -22,8 +23,8 @@ import logging
 from pathlib import Path
 
 from ..model import ModelConfig
-from ..runtime import TRAINING_DATA_FILE, export_checkpoint, read_model_metadata
-from ..train import TrainConfig, evaluate, load_model, train, write_report
+from ..runtime import read_model_metadata
+from ..train import TRAINING_DATA_FILE, TrainConfig, evaluate, export_checkpoint, load_model, train, write_report
 
 __all__ = ["add_arguments", "read_config_file", "run_train", "run_evaluate", "run_export"]
 
@@ -63,7 +64,7 @@ def _log_to_stderr() -> None:
 
 def run_train(arguments: argparse.Namespace) -> int:
     """The ``train`` command: load the splits, train, report where the checkpoints are. Returns 0."""
-    from ..data.torch_dataset import describe_training_data, load_splits
+    from ..train.dataset import describe_training_data, load_splits
 
     _log_to_stderr()
     model_config, train_config = read_config_file(arguments.config)
@@ -94,7 +95,7 @@ def run_train(arguments: argparse.Namespace) -> int:
 
 def run_evaluate(arguments: argparse.Namespace) -> int:
     """The ``evaluate`` command: rebuild the model, score it on one split, write the report. Returns 0."""
-    from ..data.torch_dataset import load_splits
+    from ..train.dataset import load_splits
 
     _log_to_stderr()
     model = load_model(arguments.model)

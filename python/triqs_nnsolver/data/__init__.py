@@ -11,9 +11,9 @@
 - :mod:`.synthetic`: exact-diagonalization samples (:func:`generate_ed_samples`), resumable and shardable;
 - :mod:`.mps_source`: complex-time MPS samples (:func:`generate_mps_samples`, block2), same schema and ids.
 
-The torch ``Dataset`` lives in :mod:`triqs_nnsolver.data.torch_dataset`, which is *not* imported here:
-``import triqs_nnsolver.data`` needs numpy, scipy and h5py only (block2 when an MPS sample is computed), so
-data generation runs without torch.
+The torch ``Dataset`` over these files is the training side's, :mod:`triqs_nnsolver.train.dataset`: no
+module here imports torch, and ``import triqs_nnsolver.data`` needs numpy, scipy and h5py only (block2 when an
+MPS sample is computed), so data generation runs without torch.
 
 Layer: ``data`` (above ``gf``, ``h5``, ``bath``, ``reference``, ``spectral``, ``mps``; below ``model``).
 """

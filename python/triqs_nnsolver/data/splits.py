@@ -7,7 +7,7 @@ its id and the fractions only: all alphas of a sample share its split, adding or
 moves a sample, and every machine agrees. The hash mixes all 64 bits, so the consecutive ids of one run
 (``seed * 2**32 + index``) spread evenly.
 
-What is not here: reading files (:mod:`.store`), torch datasets (:mod:`.torch_dataset`).
+What is not here: reading files (:mod:`.store`), torch datasets (:mod:`triqs_nnsolver.train.dataset`).
 Layer: ``data``; numpy only.
 """
 

@@ -16,7 +16,7 @@ disk (no fsync): a killed process loses nothing, a power cut may. The file keeps
 (at most an eighth).
 
 :func:`read_dataset` returns the committed samples of one file as numpy arrays.
-What is not here: merging shards and the content hash (:mod:`.merge`), torch (:mod:`.torch_dataset`).
+What is not here: merging shards and the content hash (:mod:`.merge`), torch (:mod:`triqs_nnsolver.train.dataset`).
 Layer: ``data``; numpy and h5py only.
 """
 

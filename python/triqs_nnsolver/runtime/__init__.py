@@ -4,12 +4,16 @@ A model file is code (a TorchScript archive runs what it carries when it is load
 from trusted sources only. :func:`load_model` checks a file's metadata before it loads it, and a shipped
 model's SHA-256 checksum.
 
+Loading and running a model imports neither ``triqs_nnsolver.train`` (its loop, ``torch.distributed``,
+tqdm) nor ``triqs_nnsolver.data``: model files are written by the ``train`` layer
+(:func:`triqs_nnsolver.train.export_checkpoint`), their metadata are defined in ``model.metadata`` and
+the model's unit and inputs in ``model_contract``.
+
 Layer: ``runtime``; see :mod:`triqs_nnsolver.runtime.runners`.
 """
 
 from .default_model import DEFAULT_MODEL, default_model_path, shipped_models_dir, verify_shipped_model
 from .errors import InferenceError, ModelChecksumError, ModelLoadError, ModelNotFoundError
-from .export import TRAINING_DATA_FILE, export_checkpoint
 from .model_file import (
     ENERGY_UNIT,
     METADATA_VERSION,
@@ -20,7 +24,6 @@ from .model_file import (
     input_specs,
     load_model,
     read_model_metadata,
-    write_model_file,
 )
 from .runners import CppRunner, InputSpec, PythonRunner, cpp_runtime_available, load_runner
 
@@ -41,11 +44,8 @@ __all__ = [
     "ModelMetadata",
     "LoadedModel",
     "input_specs",
-    "write_model_file",
     "read_model_metadata",
     "load_model",
-    "TRAINING_DATA_FILE",
-    "export_checkpoint",
     "DEFAULT_MODEL",
     "shipped_models_dir",
     "default_model_path",

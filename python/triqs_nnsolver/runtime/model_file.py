@@ -1,7 +1,8 @@
-"""Exported model files: a TorchScript archive plus JSON metadata, written atomically and checked on load.
+"""Exported model files, read side: the metadata checked, then the TorchScript loaded and run.
 
 An exported model is one file, ``model.pt``: the scripted :class:`~triqs_nnsolver.model.ImpuritySpectralNet`
-with an extra file ``metadata.json`` inside the archive holding
+with an extra file ``metadata.json`` inside the archive (:class:`~triqs_nnsolver.model.metadata.ModelMetadata`,
+written by :func:`triqs_nnsolver.train.write_model_file`) holding
 
 - ``format`` (``"triqs_nnsolver.model"``) and ``metadata_version``;
 - ``package_version`` and ``data_schema_version`` of what trained it;
@@ -24,24 +25,23 @@ naming the path, what was expected and what was found. A shipped model is moreov
 shipped SHA-256 checksum (:func:`~triqs_nnsolver.runtime.default_model.verify_shipped_model`); a
 user's file outside the shipped folder has no known checksum and passes on its metadata alone.
 
-Layer: ``runtime``.
+What is not here: writing a model file (``train``, which exports checkpoints), the metadata's definition
+(``model.metadata``) and the model's unit and inputs (``model_contract``).
+Layer: ``runtime``; it imports neither the training stack nor the data package.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import os
-import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from ..model import ModelConfig
+from ..model.metadata import METADATA_FILE, METADATA_VERSION, MODEL_FORMAT, ModelMetadata, TrainingDomain
 from ..model_contract import ENERGY_UNIT, INPUT_DTYPE
 from ..version import __version__
 from .errors import ModelLoadError
@@ -54,124 +54,64 @@ __all__ = [
     "TrainingDomain",
     "ModelMetadata",
     "LoadedModel",
-    "write_model_file",
+    "parse_metadata",
     "read_model_metadata",
     "input_specs",
     "load_model",
 ]
 
-MODEL_FORMAT = "triqs_nnsolver.model"
-METADATA_VERSION = 2
-METADATA_FILE = "metadata.json"
 
-
-@dataclass(frozen=True)
-class TrainingDomain:
-    """Closed ranges ``(min, max)`` of the inputs seen in training, in model units (alpha in radians)."""
-
-    U: tuple[float, float]
-    eps_d: tuple[float, float]
-    hybridization_scale: tuple[float, float]  # energy scale s of the training baths (1 for a D = 1 Bethe bath)
-    alpha: tuple[float, float]
-
-    def __post_init__(self):
-        for field in dataclasses.fields(self):
-            low, high = (float(x) for x in getattr(self, field.name))
-            if not low <= high:
-                raise ValueError(f"training_domain.{field.name} must be (min, max) with min <= max; got {(low, high)}")
-            object.__setattr__(self, field.name, (low, high))
-
-    def violations(self, **values: float) -> list[str]:
-        """Human-readable list of the given inputs (by field name) that lie outside their range."""
-        messages = []
-        for name, value in values.items():
-            low, high = getattr(self, name)
-            if not low <= value <= high:
-                messages.append(f"{name} = {value:.4g} outside the training range [{low:.4g}, {high:.4g}]")
-        return messages
-
-
-@dataclass(frozen=True)
-class ModelMetadata:
-    """What an exported model file says about itself."""
-
-    model_config: ModelConfig
-    training_domain: TrainingDomain
-    training_data_hash: str
-    data_schema_version: int
-    data_resolution: float | None = None  # sigma_w of the training targets (energy unit); None: not recorded
-    package_version: str = __version__
-    energy_unit: str = ENERGY_UNIT
-    metadata_version: int = METADATA_VERSION
-
-    def to_json(self) -> str:
-        return json.dumps(
-            {
-                "format": MODEL_FORMAT,
-                "metadata_version": self.metadata_version,
-                "package_version": self.package_version,
-                "data_schema_version": self.data_schema_version,
-                "model_config": self.model_config.to_dict(),
-                "grid": self.model_config.grid.tolist(),
-                "energy_unit": self.energy_unit,
-                "training_domain": dataclasses.asdict(self.training_domain),
-                "training_data_hash": self.training_data_hash,
-                "data_resolution": self.data_resolution,
-            },
-            indent=1,
+def parse_metadata(text: str, path: str = "<memory>") -> ModelMetadata:
+    """Parse and check the text of ``metadata.json``; raises ModelLoadError naming ``path``, what was expected
+    and what was found."""
+    where = f"model file path = '{path}'"
+    try:
+        values = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ModelLoadError(f"{where}: expected JSON in its {METADATA_FILE}; got invalid JSON ({err})") from err
+    if not isinstance(values, dict):
+        raise ModelLoadError(
+            f"{where}: expected a JSON object in its {METADATA_FILE}; got a JSON {type(values).__name__}"
         )
-
-    @classmethod
-    def from_json(cls, text: str, path: str = "<memory>") -> ModelMetadata:
-        """Parse and check; raises ModelLoadError naming ``path``, what was expected and what was found."""
-        where = f"model file path = '{path}'"
-        try:
-            values = json.loads(text)
-        except json.JSONDecodeError as err:
-            raise ModelLoadError(f"{where}: expected JSON in its {METADATA_FILE}; got invalid JSON ({err})") from err
-        if not isinstance(values, dict):
-            raise ModelLoadError(
-                f"{where}: expected a JSON object in its {METADATA_FILE}; got a JSON {type(values).__name__}"
-            )
-        if values.get("format") != MODEL_FORMAT:
-            raise ModelLoadError(
-                f"{where} is not a {MODEL_FORMAT} file: expected format {MODEL_FORMAT!r} in its {METADATA_FILE}; "
-                f"got {values.get('format')!r}"
-            )
-        version = values.get("metadata_version")
-        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-            raise ModelLoadError(f"{where}: expected an integer metadata_version >= 1; got {version!r}")
-        if version > METADATA_VERSION:
-            raise ModelLoadError(
-                f"{where} has metadata version {version}, newer than this package reads: expected "
-                f"metadata_version <= {METADATA_VERSION}; got {version}. Upgrade triqs_nnsolver (this is "
-                f"{__version__})"
-            )
-        try:
-            config = ModelConfig.from_dict(values["model_config"])
-            metadata = cls(
-                model_config=config,
-                training_domain=TrainingDomain(**values["training_domain"]),
-                training_data_hash=str(values["training_data_hash"]),
-                data_schema_version=int(values["data_schema_version"]),
-                data_resolution=_resolution(values.get("data_resolution")),
-                package_version=str(values["package_version"]),
-                energy_unit=str(values["energy_unit"]),
-                metadata_version=version,
-            )
-            grid = np.asarray(values["grid"], dtype=float)
-        except (KeyError, TypeError, ValueError) as err:
-            raise ModelLoadError(
-                f"{where}: expected complete and valid metadata; got incomplete or invalid metadata "
-                f"({type(err).__name__}: {err})"
-            ) from err
-        # both grids come from make_nonuniform_refreq in float64; JSON keeps every digit of a float
-        if grid.shape != config.grid.shape or not np.allclose(grid, config.grid, rtol=0, atol=1e-12):
-            raise ModelLoadError(
-                f"{where}: expected the stored grid to be that of its model_config ({config.grid.size} points); "
-                f"the stored grid disagrees ({grid.size} points)"
-            )
-        return metadata
+    if values.get("format") != MODEL_FORMAT:
+        raise ModelLoadError(
+            f"{where} is not a {MODEL_FORMAT} file: expected format {MODEL_FORMAT!r} in its {METADATA_FILE}; "
+            f"got {values.get('format')!r}"
+        )
+    version = values.get("metadata_version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ModelLoadError(f"{where}: expected an integer metadata_version >= 1; got {version!r}")
+    if version > METADATA_VERSION:
+        raise ModelLoadError(
+            f"{where} has metadata version {version}, newer than this package reads: expected "
+            f"metadata_version <= {METADATA_VERSION}; got {version}. Upgrade triqs_nnsolver (this is "
+            f"{__version__})"
+        )
+    try:
+        config = ModelConfig.from_dict(values["model_config"])
+        metadata = ModelMetadata(
+            model_config=config,
+            training_domain=TrainingDomain(**values["training_domain"]),
+            training_data_hash=str(values["training_data_hash"]),
+            data_schema_version=int(values["data_schema_version"]),
+            data_resolution=_resolution(values.get("data_resolution")),
+            package_version=str(values["package_version"]),
+            energy_unit=str(values["energy_unit"]),
+            metadata_version=version,
+        )
+        grid = np.asarray(values["grid"], dtype=float)
+    except (KeyError, TypeError, ValueError) as err:
+        raise ModelLoadError(
+            f"{where}: expected complete and valid metadata; got incomplete or invalid metadata "
+            f"({type(err).__name__}: {err})"
+        ) from err
+    # both grids come from make_nonuniform_refreq in float64; JSON keeps every digit of a float
+    if grid.shape != config.grid.shape or not np.allclose(grid, config.grid, rtol=0, atol=1e-12):
+        raise ModelLoadError(
+            f"{where}: expected the stored grid to be that of its model_config ({config.grid.size} points); "
+            f"the stored grid disagrees ({grid.size} points)"
+        )
+    return metadata
 
 
 def _resolution(value) -> float | None:
@@ -183,32 +123,13 @@ def _resolution(value) -> float | None:
     return resolution
 
 
-def write_model_file(model: torch.nn.Module, metadata: ModelMetadata, path) -> Path:
-    """Script ``model`` and write it with its metadata to ``path`` atomically (temp file, then rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    scripted = torch.jit.script(model.eval())
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes 0600; a model file is as readable as any new file
-    try:
-        torch.jit.save(scripted, temporary, _extra_files={METADATA_FILE: metadata.to_json()})
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-    return path
-
-
 def read_model_metadata(path) -> ModelMetadata:
     """The checked metadata of an exported model, read from the archive without loading or running it.
 
     Parameters
     ----------
     path : str or os.PathLike
-        An exported model file (:func:`write_model_file`).
+        An exported model file (:func:`triqs_nnsolver.train.write_model_file`).
 
     Returns
     -------
@@ -225,7 +146,7 @@ def read_model_metadata(path) -> ModelMetadata:
         was found.
     """
     path = checked_model_path(path)
-    return ModelMetadata.from_json(_metadata_text(path), str(path))
+    return parse_metadata(_metadata_text(path), str(path))
 
 
 def _metadata_text(path: Path) -> str:

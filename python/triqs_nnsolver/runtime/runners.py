@@ -13,7 +13,7 @@ file and check no metadata (:func:`~triqs_nnsolver.runtime.load_model` does, bef
 they only verify a file inside the shipped models folder against its shipped checksum
 (:func:`~triqs_nnsolver.runtime.default_model.verify_shipped_model`). Load files from trusted sources only.
 
-What is not here: exporting a model (the model/train layer does that) and any physics.
+What is not here: exporting a model (the ``train`` layer does that) and any physics.
 Layer: ``runtime`` (above ``model``/``train``, below ``solver``).
 """
 

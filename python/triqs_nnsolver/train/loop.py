@@ -103,7 +103,7 @@ def _check_dataset(name: str, dataset, config: ModelConfig) -> None:
     """Raise ValueError naming ``name`` unless items carry the loss's tensors on the model's grid."""
     if len(dataset) == 0:
         raise ValueError(f"{name} must hold at least one item; got an empty dataset")
-    grid = getattr(dataset, "grid", None)  # data files carry their grid (triqs_nnsolver.data.torch_dataset)
+    grid = getattr(dataset, "grid", None)  # data files carry their grid (.dataset.SpectralDataset)
     # both grids come from make_nonuniform_refreq in float64: equal up to the platform's sinh rounding
     if grid is not None and not (np.shape(grid) == config.grid.shape and np.allclose(grid, config.grid, rtol=1e-12)):
         raise ValueError(

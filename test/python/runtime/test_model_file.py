@@ -17,8 +17,8 @@ from triqs_nnsolver.runtime import (
     load_model,
     model_file,
     read_model_metadata,
-    write_model_file,
 )
+from triqs_nnsolver.train import write_model_file
 
 CONFIG = ModelConfig(grid_n_w=32, n_embd=32, n_head=4, n_frequency_features=6)
 needs_cpp = pytest.mark.skipif(

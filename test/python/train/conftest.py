@@ -50,7 +50,7 @@ class PoleSumDataset(torch.utils.data.Dataset):
     def __init__(self, grid, n_samples: int, alphas, seed: int, n_poles: int = 2, first_sample_id: int = 0):
         rng = np.random.default_rng(seed)
         grid = np.asarray(grid, dtype=np.float64)
-        self.grid = grid  # as triqs_nnsolver.data.torch_dataset.SpectralDataset: the frequencies of every item
+        self.grid = grid  # as triqs_nnsolver.train.dataset.SpectralDataset: the frequencies of every item
         self.items = []
         for s in range(n_samples):
             energies = rng.uniform(0.3, 1.5, n_poles) * rng.choice([-1.0, 1.0], n_poles)

@@ -1,20 +1,46 @@
-"""The torch Dataset: item contract of triqs_nnsolver.train, splits, domain, refusal of mixed files."""
+"""The torch Dataset of the data files: item contract of the training loop, splits, domain, mixed files refused.
+
+Provenance (no stored files): ``ed_file`` holds 4 exact-diagonalization samples (seed 7, 3 bath levels,
+alphas 0.2 and 0.5) on ``make_nonuniform_refreq(8, 48, 0.3)``, written by ``generate_ed_samples`` once per
+module, as the ``data`` tests' fixture of the same name; ``other_alphas_file`` 1 sample (seed 8) at alphas
+0.2 and 0.6 on the same grid.
+"""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-import h5py
 import numpy as np
 import pytest
 import torch
 
-from triqs_nnsolver.data import DatasetError, read_dataset
-from triqs_nnsolver.data.torch_dataset import SpectralDataset, load_splits
-from triqs_nnsolver.gf import spectral_norm
+from triqs_nnsolver.data import DatasetError, EDSettings, generate_ed_samples, read_dataset
+from triqs_nnsolver.gf import make_nonuniform_refreq, spectral_norm
+from triqs_nnsolver.train.dataset import SpectralDataset, load_splits
+
+ED_SETTINGS = EDSettings(n_bath=3)  # 3 levels: about 0.03 s per sample, enough for every data path
+
+
+@pytest.fixture(scope="module")
+def grid():
+    return make_nonuniform_refreq(8.0, 48, 0.3).points
+
+
+@pytest.fixture(scope="module")
+def alphas():
+    return np.array([0.2, 0.5])
+
+
+@pytest.fixture(scope="module")
+def ed_file(tmp_path_factory, grid, alphas):
+    path = tmp_path_factory.mktemp("ed") / "ed.h5"
+    generate_ed_samples(path, 4, 7, grid, alphas, ED_SETTINGS, progress=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def other_alphas_file(tmp_path_factory, grid):
+    path = tmp_path_factory.mktemp("other") / "other.h5"
+    generate_ed_samples(path, 1, 8, grid, (0.2, 0.6), ED_SETTINGS, progress=False)
+    return path
 
 
 def test_items_follow_the_training_contract(ed_file, grid, alphas):
@@ -66,15 +92,6 @@ def test_training_domain(ed_file):
     assert 0.9 < domain["hybridization_scale"][0] <= domain["hybridization_scale"][1] < 1
 
 
-def test_files_with_other_alphas_are_refused(tmp_path, ed_file, write_random):
-    other = write_random(tmp_path / "other.h5", [0])  # same grid as ed_file
-    with h5py.File(other, "r+") as file:
-        file["alphas"][1] = 0.6  # ed_file has (0.2, 0.5)
+def test_files_with_other_alphas_are_refused(ed_file, other_alphas_file):
     with pytest.raises(DatasetError, match=r"other\.h5 and .*ed\.h5 have different alphas"):
-        SpectralDataset([ed_file, other])
-
-
-def test_the_data_package_imports_without_torch():
-    code = "import sys, triqs_nnsolver.data; sys.exit('torch' in sys.modules)"
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3] / "python")}
-    assert subprocess.run([sys.executable, "-c", code], env=env).returncode == 0
+        SpectralDataset([ed_file, other_alphas_file])

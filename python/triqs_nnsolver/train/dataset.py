@@ -1,8 +1,8 @@
 """A torch ``Dataset`` over one or many data files: one item per (sample, alpha), split by sample id.
 
-The only module of ``triqs_nnsolver.data`` that imports torch; ``triqs_nnsolver.data`` itself does not
-import it, so the generators run without torch. Items follow the data contract of
-``triqs_nnsolver.train`` (float32 tensors):
+The training side's view of the data files of ``triqs_nnsolver.data`` (which stays torch-free, so the
+generators run without torch). Items follow the data contract of the training loop and the input contract
+of the network (:mod:`triqs_nnsolver.model_contract`), float32 tensors:
 
     "hybridization"    (n_w, 1): rho_Delta, or (n_w, 2): (rho_Delta, Re Delta) with use_re_delta
     "params"           (3,): (U, eps_d, alpha)
@@ -13,8 +13,9 @@ import it, so the generators run without torch. Items follow the data contract o
 
 Item ``i`` is sample ``i // n_alpha`` (in order of files, then rows) at alpha ``i % n_alpha``. All arrays
 are held in memory as float32 (about ``8 * n_alpha * n_w`` bytes per sample).
-What is not here: file reading and checks (:mod:`.store`), the split rule (:mod:`.splits`).
-Layer: ``data``, imported by the training side only (torch enters here, not below).
+What is not here: file reading and checks (:mod:`triqs_nnsolver.data.store`), the split rule
+(:mod:`triqs_nnsolver.data.splits`).
+Layer: ``train`` (above ``data``, whose readers it uses; torch enters at ``model``).
 """
 
 from __future__ import annotations
@@ -24,13 +25,13 @@ import os
 import numpy as np
 import torch
 
+from ..data.merge import dataset_hash
+from ..data.resolution import data_resolution
+from ..data.schema import SCHEMA_VERSION
+from ..data.splits import DEFAULT_FRACTIONS, SPLITS, split_mask
+from ..data.store import read_datasets
 from ..gf import spectral_norm
 from ..model_contract import REFERENCE_HYBRIDIZATION_WEIGHT, input_channels
-from .merge import dataset_hash
-from .resolution import data_resolution
-from .schema import SCHEMA_VERSION
-from .splits import DEFAULT_FRACTIONS, SPLITS, split_mask
-from .store import read_datasets
 
 __all__ = ["SpectralDataset", "load_splits", "describe_training_data"]
 
@@ -54,7 +55,7 @@ class SpectralDataset(torch.utils.data.Dataset):
     paths : str, os.PathLike or sequence of them
         Data files of one grid and one set of alphas; sample ids unique over all of them.
     split : {None, 'train', 'validation', 'test'}
-        Keep only the samples of this split (:mod:`.splits`); None keeps all.
+        Keep only the samples of this split (:mod:`triqs_nnsolver.data.splits`); None keeps all.
     fractions : (float, float, float)
         Train, validation and test fractions of the split rule.
     use_re_delta : bool
@@ -151,7 +152,7 @@ def describe_training_data(paths, train_set: SpectralDataset) -> dict:
     Returns ``{"files": [...], "hash": dataset_hash(paths), "schema_version": SCHEMA_VERSION,
     "resolution": data_resolution(paths), "training_domain": train_set.training_domain()}``; the hash covers
     every file (all splits), the domain only the training split. Raises ``DatasetError`` for files of
-    different resolutions (:func:`~.resolution.data_resolution`).
+    different resolutions (:func:`~triqs_nnsolver.data.data_resolution`).
     """
     return {
         "files": [str(p) for p in paths],
