@@ -26,7 +26,7 @@ maps the answer back.
 What is not here: the network (``model``), the file format (``model.metadata``), running a model
 (``runtime``), the real-axis formulas (``spectral``, ``solver``).
 
-Layer: bottom, beside ``gf``, ``h5``, ``mpi`` and ``checks``; numpy and ``gf`` only. Why so low: every
+Layer: bottom, beside ``gf``, ``h5``, ``mpi`` and ``checks``; numpy, ``gf`` and ``checks`` only. Why so low: every
 user must import it legally and cheaply. The data generator (``data``, below ``model``) draws its
 training densities with the reference weight; the training ``Dataset`` (``train``) records the scale of
 its samples; ``model`` defines the grid in this unit; the ``runtime`` rescales a caller's problem without
@@ -40,6 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .checks import real_number
 from .gf import retarded_from_spectral, spectral_norm
 
 __all__ = [
@@ -212,7 +213,7 @@ class ModelInputs:
     weight_outside_grid: float
 
 
-def model_inputs(w_model, w, rho_Delta, U: float, eps_d: float, alphas, use_re_delta: bool = False) -> ModelInputs:
+def model_inputs(w_model, w, rho_Delta, U: float, eps_d: float, alpha, use_re_delta: bool = False) -> ModelInputs:
     """The network's inputs for a caller's real-axis problem at one or several alphas.
 
     Parameters
@@ -224,8 +225,8 @@ def model_inputs(w_model, w, rho_Delta, U: float, eps_d: float, alphas, use_re_d
         piecewise linear, zero outside ``w``), with positive weight.
     U, eps_d : float
         Interaction and impurity level (caller's unit).
-    alphas : sequence of float, length n_alpha
-        Tilt angles (radians), one batch row each.
+    alpha : float or sequence of float, length n_alpha
+        Tilt angle(s) (radians), ``0 <= alpha < pi/2`` (0: the real axis), one batch row each.
     use_re_delta : bool
         Add the ``Re Delta`` channel (``ModelConfig.use_re_delta``).
 
@@ -236,8 +237,14 @@ def model_inputs(w_model, w, rho_Delta, U: float, eps_d: float, alphas, use_re_d
     Raises
     ------
     ValueError
-        If ``rho_Delta`` has no positive weight (:func:`energy_scale`).
+        If ``w`` is not a strictly increasing finite grid, ``rho_Delta`` not finite of its shape or without
+        positive weight, ``U`` or ``eps_d`` not a finite number, or an alpha outside ``[0, pi/2)``; the message
+        names the argument and the value.
     """
+    U, eps_d = real_number("U", U, unit="energy unit"), real_number("eps_d", eps_d, unit="energy unit")
+    alphas = np.atleast_1d(np.asarray(alpha, dtype=float))
+    if alphas.ndim != 1 or alphas.size == 0 or not np.all((alphas >= 0) & (alphas < np.pi / 2)):
+        raise ValueError(f"alpha must be one or more angles in [0, pi/2) radians; got alpha = {alpha!r}")
     w = np.asarray(w, dtype=float)
     rho = np.asarray(rho_Delta, dtype=float)
     scale = energy_scale(w, rho)
@@ -245,7 +252,6 @@ def model_inputs(w_model, w, rho_Delta, U: float, eps_d: float, alphas, use_re_d
     channels = [rho_model]
     if use_re_delta:
         channels.append(re_delta_to_model_units(scale, w_model, w, rho))
-    alphas = np.atleast_1d(np.asarray(alphas, dtype=float))
     hybridization = np.repeat(np.stack(channels, axis=-1)[None], alphas.size, axis=0).astype(INPUT_DTYPE)
     params = np.array([[U_model, eps_d_model, a] for a in alphas], dtype=INPUT_DTYPE)
     inside = np.abs(w) <= scale * np.max(w_model)  # the model grid in the caller's unit

@@ -37,23 +37,22 @@ def fixture_paths(fixture_dir) -> dict:
     return {short_name: fixture_dir / file_name for short_name, file_name in FIXTURE_FILES.items()}
 
 
-@pytest.fixture(scope="session")
-def small_model_file(tmp_path_factory) -> Path:
-    """A tiny exported model, trained during the test run on 24 exact-diagonalization samples.
-
-    Physically meaningless (two epochs of a 16-point network): it stands in for a trained model in
-    tests of the machinery above the runtime (shapes, units, errors, archives), never for physics.
-    Its training domain: U in [0, 4], alpha in {0.2, 0.4} (model units).
-    """
+def _train_small_model(folder: Path, **config_changes) -> Path:
+    """Generate 24 ED samples, train a 16-point network on them for two epochs, export it; the model path."""
     import json
 
     from triqs_nnsolver.cli import main
     from triqs_nnsolver.model import ModelConfig
 
     config = ModelConfig(
-        grid_n_w=16, n_embd=16, n_head=2, n_frequency_features=4, n_encoder_layers=1, n_decoder_layers=1
+        grid_n_w=16,
+        n_embd=16,
+        n_head=2,
+        n_frequency_features=4,
+        n_encoder_layers=1,
+        n_decoder_layers=1,
+        **config_changes,
     )
-    folder = tmp_path_factory.mktemp("small_model")
     (folder / "model.json").write_text(config.to_json())
     train_options = {"max_epochs": 2, "batch_size": 8, "device": "cpu"}
     (folder / "config.json").write_text(json.dumps({"model": config.to_dict(), "train": train_options}))
@@ -64,6 +63,23 @@ def small_model_file(tmp_path_factory) -> Path:
     assert main(["train", "--data", data, "--out", run, "--config", str(folder / "config.json"), "--no-progress"]) == 0
     assert main(["export", str(Path(run) / "best.pt"), "--out", model]) == 0
     return Path(model)
+
+
+@pytest.fixture(scope="session")
+def small_model_file(tmp_path_factory) -> Path:
+    """A tiny exported model, trained during the test run on 24 exact-diagonalization samples.
+
+    Physically meaningless (two epochs of a 16-point network): it stands in for a trained model in
+    tests of the machinery above the runtime (shapes, units, errors, archives), never for physics.
+    Its training domain: U in [0, 4], alpha in {0.2, 0.4} (model units).
+    """
+    return _train_small_model(tmp_path_factory.mktemp("small_model"))
+
+
+@pytest.fixture(scope="session")
+def small_re_delta_model_file(tmp_path_factory) -> Path:
+    """As ``small_model_file``, but with ``ModelConfig(use_re_delta=True)``: it takes (rho_Delta, Re Delta)."""
+    return _train_small_model(tmp_path_factory.mktemp("small_re_delta_model"), use_re_delta=True)
 
 
 @pytest.fixture(scope="session")

@@ -75,7 +75,7 @@ def test_model_inputs_follow_the_input_contract():
     w = np.linspace(-3 * D, 3 * D, 1201) + 1e-3
     rho = (D / 2) ** 2 * semicircle_dos(w, D)
     w_model = make_nonuniform_refreq(6.0, 32, 0.3).points
-    plain = model_inputs(w_model, w, rho, U=4.0, eps_d=-2.0, alphas=0.0)
+    plain = model_inputs(w_model, w, rho, U=4.0, eps_d=-2.0, alpha=0.0)
     assert plain.hybridization.shape == (1, 32, 1) and plain.params.shape == (1, 3)
     assert plain.hybridization.dtype == plain.params.dtype == INPUT_DTYPE == np.float32
     scale = energy_scale(w, rho)
@@ -85,7 +85,7 @@ def test_model_inputs_follow_the_input_contract():
     assert (plain.scale, plain.U, plain.eps_d) == (scale, U_model, eps_d_model)
     assert plain.weight_outside_grid == 0.0  # the bath (|w| <= D) lies inside the model grid (|w| <= 6 s)
 
-    both = model_inputs(w_model, w, rho, U=4.0, eps_d=-2.0, alphas=[0.2, 0.3, 0.4], use_re_delta=True)
+    both = model_inputs(w_model, w, rho, U=4.0, eps_d=-2.0, alpha=[0.2, 0.3, 0.4], use_re_delta=True)
     assert input_channels(True) == ("rho_Delta", "re_Delta") and input_channels(False) == ("rho_Delta",)
     assert both.hybridization.shape == (3, 32, 2)
     np.testing.assert_array_equal(both.hybridization[:, :, 0], np.repeat(plain.hybridization[:, :, 0], 3, axis=0))

@@ -42,7 +42,7 @@ import numpy as np
 
 from ..model import ModelConfig
 from ..model.metadata import METADATA_FILE, METADATA_VERSION, MODEL_FORMAT, ModelMetadata, TrainingDomain
-from ..model_contract import ENERGY_UNIT, INPUT_DTYPE
+from ..model_contract import ENERGY_UNIT, INPUT_DTYPE, ModelInputs, model_inputs, spectral_from_model_units
 from ..version import __version__
 from .errors import ModelLoadError
 from .runners import InputSpec, checked_model_path, load_runner
@@ -54,6 +54,7 @@ __all__ = [
     "TrainingDomain",
     "ModelMetadata",
     "LoadedModel",
+    "ModelPrediction",
     "parse_metadata",
     "read_model_metadata",
     "input_specs",
@@ -188,6 +189,30 @@ def _metadata_text(path: Path) -> str:
         raise ModelLoadError(f"{where}: expected UTF-8 text in its {METADATA_FILE}; got {err}") from err
 
 
+@dataclass(frozen=True, eq=False)
+class ModelPrediction:
+    """The network's answer to a caller's real-axis problem (:meth:`LoadedModel.predict`), in the caller's unit.
+
+    Attributes
+    ----------
+    w : ndarray, shape (n_w,)
+        The caller's frequencies (caller's energy unit).
+    A : ndarray, float64, shape (n_w,) or (n_alpha, n_w)
+        ``A~_alpha(w) = A~'_alpha(w / s) / s`` on ``w`` (1/energy, caller's unit; zero outside the model grid),
+        one row per alpha when several were given; at alpha = 0 the real-axis ``A(w)``.
+    scale : float
+        ``s``, caller's energy units per model unit (:func:`~triqs_nnsolver.model_contract.energy_scale`).
+    inputs : ModelInputs
+        The problem as the network saw it (model units): every input channel, the params, ``U / s``,
+        ``eps_d / s`` and the weight of the hybridization beyond the model grid.
+    """
+
+    w: np.ndarray
+    A: np.ndarray
+    scale: float
+    inputs: ModelInputs
+
+
 @dataclass(frozen=True)
 class LoadedModel:
     """A runner (C++ or Python) together with the metadata of the file it runs."""
@@ -197,7 +222,48 @@ class LoadedModel:
 
     @property
     def grid(self) -> np.ndarray:
+        """The model's real-frequency grid (model energy unit), float64 array of shape (grid_n_w,)."""
         return self.metadata.model_config.grid
+
+    def predict(self, w, rho_Delta, U: float, eps_d: float, alpha=0.0) -> ModelPrediction:
+        """Run the network on a caller's real-axis problem, given and answered in the caller's energy unit.
+
+        The problem is rescaled into model units and turned into every input channel the model's config
+        declares (``rho_Delta``, and ``Re Delta`` by Kramers-Kronig when ``use_re_delta``;
+        :func:`~triqs_nnsolver.model_contract.model_inputs`), one batch row per alpha; the network's
+        ``A~'_alpha`` on the model grid is scaled back onto ``w``
+        (:func:`~triqs_nnsolver.model_contract.spectral_from_model_units`). No check of the training domain
+        (the inputs in model units are returned for it) and no real-axis formula beyond alpha = 0.
+
+        Parameters
+        ----------
+        w : array_like, shape (n_w,)
+            Strictly increasing real frequencies (caller's energy unit), measured from the Fermi level.
+        rho_Delta : array_like, shape (n_w,)
+            ``-Im Delta(w) / pi >= 0`` on ``w`` (caller's energy unit), piecewise linear, zero outside ``w``.
+        U, eps_d : float
+            Interaction and impurity level (caller's energy unit).
+        alpha : float or sequence of float
+            Tilt angle(s) in radians, ``0 <= alpha < pi/2``; 0 (default) is the real axis.
+
+        Returns
+        -------
+        ModelPrediction
+            ``A`` of shape (n_w,) for one alpha given as a number, (n_alpha, n_w) for a sequence.
+
+        Raises
+        ------
+        ValueError
+            For an invalid grid, density, U, eps_d or alpha (:func:`~triqs_nnsolver.model_contract.model_inputs`).
+        InferenceError
+            If the network fails on its inputs.
+        """
+        config = self.metadata.model_config
+        grid = config.grid
+        inputs = model_inputs(grid, w, rho_Delta, U, eps_d, alpha, use_re_delta=config.use_re_delta)
+        A_model = np.asarray(self.runner.forward(inputs.hybridization, inputs.params), dtype=float)  # (n_alpha, n_w')
+        A = spectral_from_model_units(inputs.scale, grid, A_model, w)
+        return ModelPrediction(np.asarray(w, dtype=float), A[0] if np.ndim(alpha) == 0 else A, inputs.scale, inputs)
 
 
 def input_specs(config: ModelConfig) -> tuple[InputSpec, InputSpec]:

@@ -8,9 +8,11 @@ Fermi level. The TRIQS-style :class:`~triqs_nnsolver.solver.Solver` and the DMFT
 interface and nothing below it, so an exact solver can stand in for the network wherever exact
 answers exist.
 
-- :class:`NeuralImpuritySolver`: the exported network (``runtime``). It rescales the problem into the
-  model's energy unit (``model_contract``), checks the training domain, evaluates the real axis
-  (alpha = 0, or the first-order formula at a small trained alpha) and scales the answer back.
+- :class:`NeuralImpuritySolver`: the exported network (``runtime``). Its loaded model
+  (:meth:`~triqs_nnsolver.runtime.LoadedModel.predict`) takes the problem in the caller's unit, rescales it
+  into the model's unit, feeds every input channel the model declares and scales the answer back; the
+  solver checks the training domain and evaluates the real axis (alpha = 0, or the first-order formula at
+  a small trained alpha).
 - :class:`FreeImpuritySolver`: the exact U = 0 answer ``A = -Im 1/(w - eps_d - Delta(w)) / pi``
   (``reference.free_impurity_gf_continuous``), for checks of everything above the impurity solve.
 
@@ -188,39 +190,26 @@ class NeuralImpuritySolver:
                 warnings.warn(message + " (warned once per input and solver)", DomainWarning, stacklevel=3)
         return violations
 
-    def _forward(self, rho_model: np.ndarray, U: float, eps_d: float, alphas) -> np.ndarray:
-        rho = np.repeat(rho_model[None, :], len(alphas), axis=0).astype(np.float32)
-        params = np.array([[U, eps_d, a] for a in alphas], dtype=np.float32)
-        return np.asarray(self.model.runner.forward(rho, params), dtype=float)
-
-    def model_spectral_function(self, rho_model, U: float, eps_d: float) -> np.ndarray:
-        """Real-axis ``A'`` on the model grid for a problem already in model units (no rescaling, no checks)."""
-        rho_model = np.asarray(rho_model, dtype=float)
-        if self.real_axis == "direct":
-            return self._forward(rho_model, U, eps_d, [0.0])[0]
-        a = self.training_domain.alpha[0]
-        h = min(_FIRST_ORDER_STEP, a / 2)
-        A_minus, A_mid, A_plus = self._forward(rho_model, U, eps_d, [a - h, a, a + h])
-        return np.clip(A_mid - a * (A_plus - A_minus) / (2 * h), 0.0, None)
-
     def solve(self, w, rho_Delta, U, eps_d) -> ImpuritySolution:
         """Solve on the caller's frequencies; see the module docstring for conventions."""
-        from ..model_contract import energy_scale, spectral_from_model_units, to_model_units
-
         w, rho = check_hybridization(w, rho_Delta)
         U, eps_d = _real_number("U", U), _real_number("eps_d", eps_d)
         if U < 0:
             raise ValueError(f"U must be >= 0 (repulsive interaction); got U = {U!r}")
-        scale = energy_scale(w, rho)
-        rho_model, U_model, eps_d_model = to_model_units(scale, self.grid, w, rho, U, eps_d)
-        inside = np.abs(w) <= scale * self.grid.max()  # the model grid in the caller's unit
-        outside_fraction = 1.0 - float(spectral_norm(w, np.where(inside, rho, 0.0))) / float(spectral_norm(w, rho))
-        violations = self._check_domain(outside_fraction, U_model, eps_d_model)
-        A_model = self.model_spectral_function(rho_model, U_model, eps_d_model)
-        A = spectral_from_model_units(scale, self.grid, A_model, w)
+        if self.real_axis == "direct":
+            prediction = self.model.predict(w, rho, U, eps_d, alpha=0.0)
+            A = prediction.A
+        else:
+            a = self.training_domain.alpha[0]
+            h = min(_FIRST_ORDER_STEP, a / 2)
+            prediction = self.model.predict(w, rho, U, eps_d, alpha=[a - h, a, a + h])
+            A_minus, A_mid, A_plus = prediction.A
+            A = np.clip(A_mid - a * (A_plus - A_minus) / (2 * h), 0.0, None)
+        inputs = prediction.inputs  # the problem in model units, as the network saw it
+        violations = self._check_domain(inputs.weight_outside_grid, inputs.U, inputs.eps_d)
         if self.normalize:
             A = A / spectral_norm(w, A)
-        return ImpuritySolution(w=w, A=A, scale=scale, domain_violations=tuple(violations))
+        return ImpuritySolution(w=w, A=A, scale=prediction.scale, domain_violations=tuple(violations))
 
     def spectral_function(self, w, rho_Delta, U, eps_d) -> np.ndarray:
         """``A(w)`` on ``w`` (see :meth:`solve`)."""

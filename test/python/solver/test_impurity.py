@@ -97,3 +97,42 @@ def test_domain_warning_is_given_once_per_input_and_every_solution_lists_it(smal
         warnings.simplefilter("error", DomainWarning)  # the same input again: no second warning
         repeated = solver.solve(W, bethe_rho(1.0), 9.5, -4.75)
     assert any(v.startswith("U = 9.5 outside") for v in repeated.domain_violations)
+
+
+def test_fixes_issue_12_a_model_with_the_re_delta_channel_solves(small_re_delta_model_file):
+    # A model exported with ModelConfig(use_re_delta=True) used to fail at solve time: the solver sent one channel.
+    solver = NeuralImpuritySolver(small_re_delta_model_file, backend="python")
+    assert solver.model.metadata.model_config.use_re_delta
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DomainWarning)  # a 2-epoch model: only shapes and finiteness are checked
+        A = solver.spectral_function(W, bethe_rho(1.0), 1.0, -0.5)
+        first_order = NeuralImpuritySolver(small_re_delta_model_file, backend="python", real_axis="first_order")
+        A_first_order = first_order.spectral_function(W, bethe_rho(1.0), 1.0, -0.5)
+    assert A.shape == A_first_order.shape == W.shape
+    assert np.all(np.isfinite(A)) and np.all(np.isfinite(A_first_order)) and np.all(A >= 0)
+
+
+def test_fixes_issue_12_the_solver_solves_with_a_re_delta_model(small_re_delta_model_file):
+    from triqs_nnsolver.gf import semicircle_gf_iw
+    from triqs_nnsolver.h5 import Operator
+    from triqs_nnsolver.solver import Solver
+
+    S = Solver(
+        beta=20.0,
+        gf_struct=[("up", 1), ("down", 1)],
+        n_iw=200,
+        n_tau=401,
+        n_w=1001,
+        w_min=-5.0,
+        w_max=5.0,
+        containers="own",
+        model=small_re_delta_model_file,
+    )
+    for _, g0 in S.G0_iw:  # the impurity at half filling (mu = U/2 = 1) in the Bethe bath of half-bandwidth 1
+        g0.data[:, 0, 0] = 1 / (S.mesh_iw.iw + 1.0 - 0.25 * semicircle_gf_iw(S.mesh_iw.points, 1.0))
+    up, dn = ("up", 0), ("down", 0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # domain and cut-off warnings of a 2-epoch model; finiteness is checked
+        S.solve(h_int=Operator([(2.0, [(True, dn), (True, up), (False, up), (False, dn)])]))
+    for name in ("up", "down"):
+        assert np.all(np.isfinite(S.A_w[name].data)) and np.all(np.isfinite(S.G_iw[name].data))
