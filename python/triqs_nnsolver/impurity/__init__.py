@@ -1,23 +1,48 @@
 """The impurity layer: arrays in, arrays out, no TRIQS; what the Solver and the DMFT loops both stand on.
 
+- :mod:`.solution`: the protocol every impurity solver implements, :class:`ImpuritySolver`
+  (``solve(w, rho_Delta, U, eps_d) -> ImpuritySolution``: A on the real axis, its resolution, diagnostics and
+  an uncertainty where the solver has one);
+- :mod:`.neural`: :class:`NeuralImpuritySolver`, the exported network (the shipped model by default);
+- :mod:`.free`: :class:`FreeImpuritySolver`, the exact U = 0 answer;
 - :mod:`.outputs`: the one output path from a real-axis solution ``A(w)`` to ``G_w``, ``Sigma_w``, ``G0_w``,
   ``Sigma_iw``, ``G_iw`` (Dyson, exact tail), ``G_tau``, ``G_l``, the density and Z.
 
 Layer: ``impurity`` (above ``runtime``, below ``solver`` and ``dmft``).
 """
 
+from .free import FreeImpuritySolver
+from .neural import NeuralImpuritySolver
 from .outputs import (
     density,
     g0_real_axis,
     green_functions,
+    integral_below_fermi_level,
     legendre_from_matsubara,
     matsubara_functions,
     quasiparticle_weight,
     real_axis_functions,
     tau_from_iw,
 )
+from .solution import (
+    DomainWarning,
+    ImpuritySolution,
+    ImpuritySolver,
+    OutsideTrainingDomainError,
+    check_hybridization,
+    check_problem,
+)
 
 __all__ = [
+    "ImpuritySolver",
+    "ImpuritySolution",
+    "DomainWarning",
+    "OutsideTrainingDomainError",
+    "check_hybridization",
+    "check_problem",
+    "NeuralImpuritySolver",
+    "FreeImpuritySolver",
+    "integral_below_fermi_level",
     "density",
     "quasiparticle_weight",
     "g0_real_axis",

@@ -40,6 +40,7 @@ from ..gf import (
 )
 
 __all__ = [
+    "integral_below_fermi_level",
     "density",
     "quasiparticle_weight",
     "g0_real_axis",
@@ -54,14 +55,14 @@ _LEGENDRE_NODES_PER_UNIT = 2.0  # Gauss nodes per unit of beta * max|w|: G(tau) 
 _LEGENDRE_MAX_NODES = 4000
 
 
-def _occupied_part(w: np.ndarray, A: np.ndarray) -> float:
-    """``int_{w[0]}^{0} A`` for piecewise-linear samples ``A`` on ``w`` (zero outside the grid), exact."""
+def integral_below_fermi_level(w: np.ndarray, f: np.ndarray) -> float:
+    """``int_{w[0]}^{0} f`` for piecewise-linear samples ``f`` on increasing ``w`` (zero outside the grid), exact."""
     if w[0] >= 0:
         return 0.0
     k = int(np.searchsorted(w, 0.0, side="right"))  # w[:k] <= 0 < w[k:]
-    x, y = w[:k], A[:k]
+    x, y = w[:k], f[:k]
     if k < w.size:  # close the last bin at w = 0 with the interpolated value
-        x, y = np.append(x, 0.0), np.append(y, np.interp(0.0, w, A))
+        x, y = np.append(x, 0.0), np.append(y, np.interp(0.0, w, f))
     return float(np.sum(0.5 * (y[1:] + y[:-1]) * np.diff(x)))
 
 
@@ -74,7 +75,7 @@ def density(w, A, beta: float | None = None) -> float:
     """
     w, A = np.asarray(w, dtype=float), np.asarray(A, dtype=float)
     if beta is None:
-        return _occupied_part(w, A)
+        return integral_below_fermi_level(w, A)
     fermi = 0.5 * (1 - np.tanh(0.5 * beta * w))  # 1 / (1 + exp(beta w)), overflow-free
     return float(trapezoid(A * fermi, w))
 

@@ -1,17 +1,18 @@
-"""Impurity solvers above the runtime: the array-level interface and the TRIQS-style ``Solver``.
+"""The TRIQS-style ``Solver``, the drop-in replacement for ``triqs_cthyb.Solver``, on the impurity layer.
 
-- :mod:`.impurity`: ``spectral_function(w, rho_Delta, U, eps_d) -> A(w)`` by the network
-  (:class:`NeuralImpuritySolver`) or exactly at U = 0 (:class:`FreeImpuritySolver`).
-- :mod:`.solver`: :class:`Solver`, the drop-in replacement for ``triqs_cthyb.Solver``, built from
-  :mod:`.structure` (``gf_struct``), :mod:`.interaction` (``h_int``), :mod:`.hybridization` (input path),
-  :mod:`.outputs` (output path), :mod:`.containers` (the TRIQS boundary), :mod:`.parameters` (cthyb
-  keywords) and :mod:`.archive` (HDF5).
+- :mod:`.solver`: :class:`Solver`, built from :mod:`.structure` (``gf_struct``), :mod:`.interaction`
+  (``h_int``), :mod:`.inputs` (checks at the entry), :mod:`.hybridization` (input path: bath fit),
+  :mod:`.compute` (the work of a solve), :mod:`.outputs` (per block, on ``impurity.green_functions``),
+  :mod:`.inventory` (its Green's functions), :mod:`.containers` (the TRIQS boundary), :mod:`.parameters`
+  (cthyb keywords) and :mod:`.archive` (HDF5).
+- The impurity solvers a Solver can use (``Solver(impurity_solver=...)``) are those of
+  :mod:`triqs_nnsolver.impurity`, re-exported here: :class:`NeuralImpuritySolver` (the default, the network)
+  and :class:`FreeImpuritySolver` (exact at U = 0).
 
-Layer: ``solver`` (above ``runtime``, below ``dmft`` and ``cli``); the only layer that imports ``triqs``.
+Layer: ``solver`` (above ``impurity``, beside ``dmft``, below ``cli``); the only layer that imports ``triqs``.
 """
 
-from .archive import read_solver, register_with_triqs, write_solver
-from .impurity import (
+from ..impurity import (
     DomainWarning,
     FreeImpuritySolver,
     ImpuritySolution,
@@ -19,6 +20,7 @@ from .impurity import (
     OutsideTrainingDomainError,
     check_hybridization,
 )
+from .archive import read_solver, register_with_triqs, write_solver
 from .solver import SOLVER_FORMAT, Solver
 
 register_with_triqs()

@@ -69,7 +69,7 @@ class Solver:
     model : str or os.PathLike, optional
         Exported model file; default the model shipped with the package.
     impurity_solver : object, optional
-        Anything with ``solve(w, rho_Delta, U, eps_d) -> ImpuritySolution`` (``solver.impurity``), e.g.
+        Anything with ``solve(w, rho_Delta, U, eps_d) -> ImpuritySolution`` (``impurity.ImpuritySolver``), e.g.
         ``FreeImpuritySolver()``; replaces ``model``.
     backend, real_axis, strict : str, str, bool
         Passed to :class:`~triqs_nnsolver.solver.NeuralImpuritySolver` (runner, real-axis formula, raise
@@ -132,7 +132,7 @@ class Solver:
         self._allocate()
 
     def _load_model(self) -> None:
-        from .impurity import NeuralImpuritySolver
+        from ..impurity import NeuralImpuritySolver
 
         if self.model is not None and not os.path.isfile(self.model):  # before torch is imported
             raise FileNotFoundError(f"model file not found: '{self.model}' (Solver argument model)")
@@ -141,7 +141,7 @@ class Solver:
 
     @property
     def impurity_solver(self):
-        """The array-level solver ``A = spectral_function(w, rho_Delta, U, eps_d)`` that ``solve`` calls."""
+        """The impurity-layer solver (``impurity.ImpuritySolver``) whose ``solve(w, rho_Delta, U, eps_d)`` is called."""
         if self._impurity_solver is None:
             self._load_model()
         return self._impurity_solver
@@ -250,7 +250,7 @@ class Solver:
     @classmethod
     def __factory_from_dict__(cls, name, d) -> Solver:
         """The Solver of :meth:`__reduce_to_dict__`; its model is loaded when it next solves."""
-        from .impurity import FreeImpuritySolver  # a stand-in until the first solve: no model loaded here
+        from ..impurity import FreeImpuritySolver  # a stand-in until the first solve: no model loaded here
 
         settings = {key: d[key] for key in SETTINGS if key in d and key != "model"}
         settings = {key: (int(v) if key.startswith("n_") else float(v)) for key, v in settings.items()}

@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 
 from triqs_nnsolver.gf import semicircle_dos, spectral_norm
-from triqs_nnsolver.runtime import load_model
-from triqs_nnsolver.solver import (
+from triqs_nnsolver.impurity import (
     DomainWarning,
     FreeImpuritySolver,
     NeuralImpuritySolver,
     OutsideTrainingDomainError,
 )
+from triqs_nnsolver.runtime import load_model
 
 W = np.linspace(-3, 3, 601) + 0.0025  # no point at w = 0
 
@@ -136,3 +136,46 @@ def test_fixes_issue_12_the_solver_solves_with_a_re_delta_model(small_re_delta_m
         S.solve(h_int=Operator([(2.0, [(True, dn), (True, up), (False, up), (False, dn)])]))
     for name in ("up", "down"):
         assert np.all(np.isfinite(S.A_w[name].data)) and np.all(np.isfinite(S.G_iw[name].data))
+
+
+def test_every_solver_implements_the_protocol(small_model_file):
+    from triqs_nnsolver.impurity import ImpuritySolver
+
+    free, neural = FreeImpuritySolver(), NeuralImpuritySolver(small_model_file, backend="python")
+    for solver in (free, neural):
+        assert isinstance(solver, ImpuritySolver) and "solver" in solver.describe()
+    exact = free.solve(W, bethe_rho(1.0), 0.0, 0.0)
+    assert exact.resolution == 0.0 and exact.uncertainty is None and exact.diagnostics == {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DomainWarning)  # the tiny test model: outside its domain, not the point
+        network = neural.solve(W, bethe_rho(1.0), 1.0, -0.5)
+    # the resolution of the training targets in the caller's unit (model resolution times the energy scale)
+    sigma_model = neural.model.metadata.data_resolution
+    expected = None if sigma_model is None else sigma_model * network.scale
+    assert network.resolution == (pytest.approx(expected) if expected is not None else None)
+
+
+def test_a_solver_without_solve_cannot_be_built():
+    from triqs_nnsolver.impurity import ImpuritySolver
+
+    class Incomplete(ImpuritySolver):
+        def describe(self):
+            return {"solver": "incomplete"}
+
+    with pytest.raises(TypeError, match="abstract"):
+        Incomplete()
+
+
+@pytest.mark.parametrize(
+    ("U", "eps_d", "message"),
+    [
+        (-1.0, 0.0, "U must be a non-negative real number (energy unit, repulsive); got U = -1.0"),
+        (np.nan, 0.0, "U must be a non-negative real number"),
+        (0.0, "x", "eps_d must be a finite real number (energy unit); got eps_d = 'x'"),
+    ],
+)
+def test_bad_parameters_are_named(U, eps_d, message):
+    import re
+
+    with pytest.raises(ValueError, match=re.escape(message)):
+        FreeImpuritySolver().solve(W, bethe_rho(1.0), U, eps_d)
