@@ -18,8 +18,8 @@ from pathlib import Path
 import torch
 
 from triqs_nnsolver.dmft import BetheDMFTConfig, run_bethe_dmft, write_result_archive
+from triqs_nnsolver.impurity import FreeImpuritySolver, NeuralImpuritySolver
 from triqs_nnsolver.runtime.default_model import default_model_path
-from triqs_nnsolver.solver.impurity import FreeImpuritySolver, NeuralImpuritySolver
 
 
 def main() -> None:

@@ -25,7 +25,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from triqs_nnsolver.gf import semicircle_dos, spectral_norm  # noqa: E402
-from triqs_nnsolver.solver import NeuralImpuritySolver  # noqa: E402
+from triqs_nnsolver.impurity import NeuralImpuritySolver  # noqa: E402
 
 U_VALUES = (0.0, 1.0, 2.0, 3.0)
 D = 1.0

@@ -75,7 +75,7 @@ def _config(arguments: argparse.Namespace, U: float) -> BetheDMFTConfig:
 
 
 def _solver(arguments: argparse.Namespace, U_values):
-    from ..solver.impurity import FreeImpuritySolver, NeuralImpuritySolver
+    from ..impurity import FreeImpuritySolver, NeuralImpuritySolver
 
     if arguments.solver == "free":
         if any(U != 0 for U in U_values):

@@ -1,7 +1,7 @@
 """Real-frequency DMFT for the one-band Hubbard model on the Bethe lattice at T = 0.
 
-The loop of ``METHOD.md`` section 4 on the array-level impurity interface
-(``spectral_function(w, rho_Delta, U, eps_d) -> A``, :mod:`triqs_nnsolver.solver.impurity`): Bethe
+The loop of ``METHOD.md`` section 4 on the impurity layer (any :class:`triqs_nnsolver.impurity.ImpuritySolver`,
+``solve(w, rho_Delta, U, eps_d) -> ImpuritySolution``, and its output path for G, Sigma, n and Z): Bethe
 self-consistency ``Delta = t^2 G`` (:mod:`.bethe`), linear or Anderson mixing (:mod:`.mixing`), the loop
 with its history and an honest not-converged flag (:mod:`.loop`), observables Z, A(0), n, Sigma by
 Dyson (:mod:`.observables`), the chemical potential for a target density (:mod:`.chemical_potential`),

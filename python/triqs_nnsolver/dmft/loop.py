@@ -7,8 +7,8 @@ and clip to ``A >= 0``. The answer is the last ``A_out`` with observables comput
 was solved in (:mod:`~triqs_nnsolver.dmft.observables`). A loop that reaches ``max_iter`` returns its last
 iterate flagged ``converged = False``, with a :class:`DMFTNotConvergedWarning`; it never pretends.
 
-The impurity solver is any object with ``spectral_function(w, rho_Delta, U, eps_d) -> A`` (the array
-interface of :mod:`triqs_nnsolver.solver.impurity`): the network, or the exact U = 0 solver for checks.
+The impurity solver is any solver of the impurity layer, ``solve(w, rho_Delta, U, eps_d) -> ImpuritySolution``
+(:class:`triqs_nnsolver.impurity.ImpuritySolver`): the network, or an exact solver for checks.
 Every MPI rank runs the same deterministic loop; only rank 0 shows the progress bar.
 
 Layer: ``dmft``.
@@ -114,10 +114,10 @@ class BetheDMFTResult:
 
 
 def _check_solver(solver) -> None:
-    if not callable(getattr(solver, "spectral_function", None)):
+    if not callable(getattr(solver, "solve", None)):
         raise TypeError(
-            "solver must have a method spectral_function(w, rho_Delta, U, eps_d) -> A "
-            f"(e.g. NeuralImpuritySolver, FreeImpuritySolver); got {type(solver).__name__}"
+            "solver must have a method solve(w, rho_Delta, U, eps_d) -> ImpuritySolution (an impurity.ImpuritySolver, "
+            f"e.g. NeuralImpuritySolver, FreeImpuritySolver); got {type(solver).__name__}"
         )
 
 
@@ -135,10 +135,10 @@ def _check_start(A_start, n_w: int) -> np.ndarray:
 
 
 def _solve(solver, w: np.ndarray, rho_Delta: np.ndarray, U: float, eps_d: float) -> np.ndarray:
-    A = np.asarray(solver.spectral_function(w, rho_Delta, U, eps_d))
+    A = np.asarray(solver.solve(w, rho_Delta, U, eps_d).A)
     if A.shape != w.shape or np.iscomplexobj(A) or not np.all(np.isfinite(A)):
         raise RuntimeError(
-            f"{type(solver).__name__}.spectral_function returned an invalid A: expected finite reals of shape "
+            f"{type(solver).__name__}.solve returned an invalid A: expected finite reals of shape "
             f"{w.shape}; got shape {A.shape}, dtype {A.dtype} (U = {U}, eps_d = {eps_d})"
         )
     return A.astype(float)
@@ -155,7 +155,8 @@ def run_bethe_dmft(
 
     Parameters
     ----------
-    solver : object with ``spectral_function(w, rho_Delta, U, eps_d) -> A``
+    solver : impurity.ImpuritySolver
+        Any object with ``solve(w, rho_Delta, U, eps_d) -> ImpuritySolution``.
         The impurity solver (caller's energy unit, energies from the Fermi level, per spin).
     config : BetheDMFTConfig, optional
         Physics and numerics (defaults: U = 2, D = 1, half filling, metallic start).

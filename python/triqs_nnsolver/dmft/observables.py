@@ -2,7 +2,8 @@
 
 All functions take the uniform or non-uniform real-frequency grid ``w`` (energy, strictly increasing)
 and spectral functions sampled on it, piecewise linear between samples and zero outside
-(``METHOD.md`` sections 1 and 4):
+(``METHOD.md`` sections 1 and 4). G, Sigma, the density and Z are the impurity layer's (``impurity.outputs``,
+the same definitions as the Solver's):
 
 - ``G(w)`` from ``A`` by Kramers-Kronig; ``Delta = t^2 G_bath`` with ``G_bath`` the *input* of the last
   iteration (the bath the impurity was solved in); ``Sigma = w - eps_d - Delta - 1/G`` (Dyson);
@@ -24,7 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..gf import retarded_from_spectral, sigma_real_axis, spectral_norm
+from ..gf import retarded_from_spectral, spectral_norm
+from ..impurity import density, integral_below_fermi_level, quasiparticle_weight, real_axis_functions
 
 __all__ = [
     "BetheObservables",
@@ -36,60 +38,14 @@ __all__ = [
 ]
 
 
-def _integral_below_fermi_level(w: np.ndarray, f: np.ndarray) -> float:
-    """``int_{w[0]}^{0} f`` for piecewise-linear samples ``f`` on ``w`` (zero outside the grid)."""
-    if w[0] >= 0:
-        return 0.0
-    k = int(np.searchsorted(w, 0.0, side="right"))  # w[:k] <= 0 < w[k:]
-    x, y = w[:k], f[:k]
-    if k < w.size:  # close the last bin at w = 0 with the interpolated value
-        x, y = np.append(x, 0.0), np.append(y, np.interp(0.0, w, f))
-    return float(np.sum(0.5 * (y[1:] + y[:-1]) * np.diff(x)))
-
-
 def spectral_at_fermi_level(w, A) -> float:
     """``A(0)`` (1/energy) by linear interpolation; the half-filled Bethe metal has ``A(0) = 2 / (pi D)``."""
     return float(np.interp(0.0, np.asarray(w, dtype=float), np.asarray(A, dtype=float)))
 
 
 def density_from_spectral(w, A) -> float:
-    """Electrons per site, both spins: ``n = 2 int_{-inf}^0 A(w) dw`` (T = 0, dimensionless)."""
-    return 2.0 * _integral_below_fermi_level(np.asarray(w, dtype=float), np.asarray(A, dtype=float))
-
-
-def quasiparticle_weight(w, Sigma, window: float) -> float:
-    """``Z = 1 / (1 - b)`` with ``b`` the slope of a least-squares line through ``Re Sigma`` on ``|w| <= window``.
-
-    Parameters
-    ----------
-    w : array_like, shape (n_w,)
-        Real frequencies (energy).
-    Sigma : array_like of complex, shape (n_w,)
-        Retarded self-energy (energy).
-    window : float
-        Half-width of the fit window (energy); it must hold at least 2 points on each side of 0.
-
-    Returns
-    -------
-    float
-        Z (dimensionless): 1 at U = 0, small near the Mott transition, about 0 in the insulator (where
-        ``Re Sigma ~ U^2 / (4 w)``). NaN when the slope is >= 1 (no quasiparticle: Z would be negative).
-
-    Raises
-    ------
-    ValueError
-        If the window holds fewer than 2 grid points on a side of w = 0.
-    """
-    w = np.asarray(w, dtype=float)
-    inside = np.abs(w) <= window
-    n_left, n_right = int(np.count_nonzero(inside & (w < 0))), int(np.count_nonzero(inside & (w > 0)))
-    if min(n_left, n_right) < 2:
-        raise ValueError(
-            f"z_window must hold >= 2 grid points on each side of w = 0; got z_window = {window!r} with "
-            f"{n_left} and {n_right} points (grid spacing near 0: {np.min(np.abs(np.diff(w))):.3g})"
-        )
-    slope = np.polyfit(w[inside], np.real(np.asarray(Sigma)[inside]), 1)[0]
-    return float(1.0 / (1.0 - slope)) if slope < 1 else float("nan")
+    """Electrons per site, both spins: ``n = 2 int_{-inf}^0 A(w) dw``, twice ``impurity.density`` at T = 0."""
+    return 2.0 * density(w, A)
 
 
 def double_occupancy(w, G, Delta, eps_d: float, U: float, density: float) -> float:
@@ -101,7 +57,7 @@ def double_occupancy(w, G, Delta, eps_d: float, U: float, density: float) -> flo
         return (density / 2) ** 2
     w = np.asarray(w, dtype=float)
     integrand = -np.imag((w - eps_d - np.asarray(Delta)) * np.asarray(G)) / np.pi  # per spin
-    return _integral_below_fermi_level(w, integrand) / U  # (1/2) sum over 2 spins = 1 spin
+    return integral_below_fermi_level(w, integrand) / U  # (1/2) sum over 2 spins = 1 spin
 
 
 @dataclass(frozen=True)
@@ -152,9 +108,8 @@ def bethe_observables(w, A, A_bath, eps_d: float, U: float, t: float, z_window: 
     """
     w = np.asarray(w, dtype=float)
     A = np.asarray(A, dtype=float)
-    G_w = retarded_from_spectral(w, A)
     Delta_w = (t * t) * retarded_from_spectral(w, np.asarray(A_bath, dtype=float))
-    Sigma_w = sigma_real_axis(w, G_w, eps_d, Delta_w)
+    G_w, _, Sigma_w = real_axis_functions(w, A, Delta_w, eps_d)
     density = density_from_spectral(w, A)
     return BetheObservables(
         G_w=G_w,

@@ -16,9 +16,12 @@ A U scan (:func:`write_scan_archive`) has a group ``scan`` (``direction`` and ar
 ``density``, ``double_occupancy``, ``eps_d``, ``converged``, ``n_iter``) and one run group per point,
 ``point_000``, ``point_001``, ... in the order they were computed.
 
-Matsubara functions: ``G(iw_n) = int A(w) / (iw_n - w) dw`` of the piecewise-linear A, and
-``Sigma(iw_n) = iw_n - eps_d - Delta(iw_n) - 1/G(iw_n)`` with ``Delta = t^2 G_bath`` (``METHOD.md`` section 1).
-At large ``w_n`` the missing weight of A shows up as ``Sigma ~ (1 - int A) iw_n``.
+Matsubara functions: the impurity layer's output path (``impurity.matsubara_functions``, as the Solver's),
+``Sigma(iw_n) = U n/2 + int rho_Sigma(w) / (iw_n - w) dw`` with ``rho_Sigma = -Im Sigma(w) / pi`` of the real-axis
+self-energy and the Hartree constant ``U n/2`` (``n`` both spins), then ``G(iw_n) = 1/(iw_n - eps_d - Delta(iw_n)
+- Sigma(iw_n))`` with ``Delta = t^2 G_bath`` (``METHOD.md`` section 1). The self-energy keeps its constant tail
+whatever the norm of A (``G(iw_n) = int A / (iw_n - w)`` with ``Sigma`` by Dyson at ``iw_n`` grew as
+``(1 - int A) iw_n``).
 
 Layer: ``dmft``.
 """
@@ -29,8 +32,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..gf import BlockGf, Gf, MeshImFreq, matsubara_from_spectral, sigma_real_axis
+from ..gf import BlockGf, Gf, MeshImFreq, matsubara_from_spectral
 from ..h5 import HDFArchive
+from ..impurity import matsubara_functions as impurity_matsubara_functions
 from .bethe import real_frequency_mesh
 from .loop import HISTORY_KEYS, BetheDMFTResult
 
@@ -58,11 +62,13 @@ def spin_blocks(mesh, values) -> BlockGf:
 
 def matsubara_functions(result: BetheDMFTResult) -> tuple[MeshImFreq, np.ndarray, np.ndarray]:
     """``(mesh, G_iw, Sigma_iw)`` on ``MeshImFreq(config.beta, 'F', config.n_iw)`` (module docstring)."""
-    config = result.config
+    config, obs = result.config, result.observables
     mesh = MeshImFreq(config.beta, "F", config.n_iw)
-    G_iw = matsubara_from_spectral(result.w, result.A, mesh.iw)
     Delta_iw = config.t**2 * matsubara_from_spectral(result.w, result.A_bath, mesh.iw)
-    return mesh, G_iw, sigma_real_axis(mesh.iw, G_iw, result.eps_d, Delta_iw)
+    G0_iw = 1.0 / (mesh.iw - result.eps_d - Delta_iw)
+    hartree = config.U * obs.density / 2  # U <n_-s>, n of both spins
+    G_iw, Sigma_iw, _ = impurity_matsubara_functions(result.w, obs.Sigma_w, hartree, mesh.iw, G0_iw)
+    return mesh, G_iw, Sigma_iw
 
 
 def _archive_value(value):

@@ -54,7 +54,8 @@ def run_u_scan(
 
     Parameters
     ----------
-    solver : object with ``spectral_function(w, rho_Delta, U, eps_d) -> A``
+    solver : impurity.ImpuritySolver
+        Any object with ``solve(w, rho_Delta, U, eps_d) -> ImpuritySolution``.
         The impurity solver.
     U_values : array_like of float
         Interactions (energy, >= 0); sorted by :func:`scan_values`.

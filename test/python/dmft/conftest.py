@@ -9,26 +9,32 @@
 import numpy as np
 import pytest
 
-from triqs_nnsolver.solver.impurity import FreeImpuritySolver
+from triqs_nnsolver.impurity import FreeImpuritySolver, ImpuritySolution, ImpuritySolver
 
 
-class HartreeImpuritySolver:
+class HartreeImpuritySolver(ImpuritySolver):
     """``A = -Im 1/(w - eps_d - U/2 - Delta(w)) / pi``: the half-filled Hartree impurity (exact Sigma = U/2)."""
 
     def __init__(self):
         self.free = FreeImpuritySolver()
         self.calls = 0
 
-    def spectral_function(self, w, rho_Delta, U, eps_d):
+    def solve(self, w, rho_Delta, U, eps_d):
         self.calls += 1
-        return self.free.spectral_function(w, rho_Delta, 0.0, eps_d + U / 2)
+        return self.free.solve(w, rho_Delta, 0.0, eps_d + U / 2)
+
+    def describe(self):
+        return {"solver": "Hartree (exact Sigma = U/2 at half filling)"}
 
 
-class BrokenSolver:
+class BrokenSolver(ImpuritySolver):
     """Returns NaN: the loop must refuse it with a clear error."""
 
-    def spectral_function(self, w, rho_Delta, U, eps_d):
-        return np.full(np.shape(w), np.nan)
+    def solve(self, w, rho_Delta, U, eps_d):
+        return ImpuritySolution(w=np.asarray(w), A=np.full(np.shape(w), np.nan))
+
+    def describe(self):
+        return {"solver": "broken"}
 
 
 @pytest.fixture

@@ -100,9 +100,9 @@ def test_lost_spectral_weight_warns(hartree_solver):
 
 
 def test_bad_solver_and_start(broken_solver):
-    with pytest.raises(TypeError, match="solver must have a method spectral_function"):
+    with pytest.raises(TypeError, match="solver must have a method solve"):
         run_bethe_dmft(object())
-    with pytest.raises(RuntimeError, match="BrokenSolver.spectral_function returned an invalid A"):
+    with pytest.raises(RuntimeError, match="BrokenSolver.solve returned an invalid A"):
         run_bethe_dmft(broken_solver)
     with pytest.raises(ValueError, match="A_start must be a finite real array of shape \\(n_w,\\) = \\(2400,\\)"):
         run_bethe_dmft(broken_solver, A_start=np.ones(10))

@@ -39,7 +39,7 @@ INTERIM = pytest.mark.xfail(strict=True, reason="interim model: no physical DMFT
 
 @pytest.fixture(scope="module")
 def solver():
-    from triqs_nnsolver.solver.impurity import NeuralImpuritySolver
+    from triqs_nnsolver.impurity import NeuralImpuritySolver
 
     return NeuralImpuritySolver()
 
