@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import least_squares, nnls
 
+from ..checks import integer
 from ..gf import MeshImFreq, tail_moments
 from .star import StarBath, hybridization
 
@@ -336,8 +337,7 @@ def fit_star_bath(
     """
     iw_arr = _frequencies(iw)
     Delta = _scalar_block("Delta_iw", Delta_iw, iw_arr.size)
-    if isinstance(n_levels, bool) or not isinstance(n_levels, (int, np.integer)) or n_levels < 1:
-        raise ValueError(f"n_levels must be an integer >= 1; got n_levels = {n_levels!r}")
+    integer("n_levels", n_levels, minimum=1)
     if w_max is not None and not (np.isfinite(w_max) and w_max > 0):
         raise ValueError(f"w_max must be a positive finite frequency or None; got w_max = {w_max!r}")
     _check_causal("Delta_iw", iw_arr, Delta, causality_rtol)

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ..checks import integer
 from .default_model import verify_shipped_model
 from .errors import InferenceError, ModelLoadError, ModelNotFoundError
 
@@ -125,9 +126,7 @@ class _Runner:
 
     @num_threads.setter
     def num_threads(self, n: int) -> None:
-        if isinstance(n, bool) or int(n) != n or n < 1:
-            raise ValueError(f"num_threads must be an integer >= 1; got num_threads = {n!r}")
-        torch.set_num_threads(int(n))
+        torch.set_num_threads(integer("num_threads", n, minimum=1))
 
     def forward(self, *inputs) -> np.ndarray:
         """Run the model on batched numpy inputs (batch first) and return its output as numpy.
