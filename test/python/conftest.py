@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 FIXTURE_FILES = {
@@ -20,6 +21,7 @@ FIXTURE_FILES = {
 }
 
 FIXTURE_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "triqs"  # <repo root>/test/fixtures/triqs
+SMALL_ALPHAS = (0.2, 0.5)  # tilt angles (rad) of the small data files
 
 
 @pytest.fixture(scope="session")
@@ -63,6 +65,29 @@ def _train_small_model(folder: Path, **config_changes) -> Path:
     assert main(["train", "--data", data, "--out", run, "--config", str(folder / "config.json"), "--no-progress"]) == 0
     assert main(["export", str(Path(run) / "best.pt"), "--out", model]) == 0
     return Path(model)
+
+
+@pytest.fixture(scope="session")
+def grid():
+    """A small model grid: ``make_nonuniform_refreq(8, 48, 0.3)``, the model grid's shape at 48 points."""
+    from triqs_nnsolver.gf import make_nonuniform_refreq
+
+    return make_nonuniform_refreq(8.0, 48, 0.3).points
+
+
+@pytest.fixture(scope="session")
+def alphas():
+    return np.array(SMALL_ALPHAS)
+
+
+@pytest.fixture(scope="session")
+def ed_file(tmp_path_factory, grid):
+    """4 exact-diagonalization samples (seed 7, 3 bath levels: 0.03 s each, alphas 0.2 and 0.5) on ``grid``."""
+    from triqs_nnsolver.data import EDSettings, generate_ed_samples
+
+    path = tmp_path_factory.mktemp("ed") / "ed.h5"
+    generate_ed_samples(path, 4, 7, grid, SMALL_ALPHAS, EDSettings(n_bath=3), progress=False)
+    return path
 
 
 @pytest.fixture(scope="session")

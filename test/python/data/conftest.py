@@ -1,11 +1,8 @@
-"""Shared fixtures of the ``data`` tests: small grids, random schema-valid samples, a small ED data file.
+"""Shared fixtures of the ``data`` tests: random schema-valid samples and files of them.
 
-Provenance (no stored files; everything is computed here from fixed seeds):
-- ``grid``: ``make_nonuniform_refreq(8, 48, 0.3)``, the model grid's shape at 48 points;
-- ``random_sample``: schema-valid arrays from ``numpy.random.default_rng(1000 + index)``, no physics,
-  for the storage tests (fast);
-- ``ed_file``: 4 exact-diagonalization samples (seed 7, 3 bath levels, alphas 0.2 and 0.5), written by
-  ``generate_ed_samples`` once per session.
+Provenance (no stored files; everything is computed here from fixed seeds): ``random_sample`` gives
+schema-valid arrays from ``numpy.random.default_rng(1000 + index)``, no physics, for the storage tests (fast),
+on the small grid of ``test/python/conftest.py`` (which also gives the small ED file ``ed_file``).
 """
 
 from __future__ import annotations
@@ -13,28 +10,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from triqs_nnsolver.data import DatasetWriter, EDSettings, generate_ed_samples
-from triqs_nnsolver.gf import make_nonuniform_refreq
-
-ALPHAS = (0.2, 0.5)
-ED_SETTINGS = EDSettings(n_bath=3)  # 3 levels: about 0.03 s per sample, enough for every data path
-
-
-@pytest.fixture(scope="session")
-def grid():
-    return make_nonuniform_refreq(8.0, 48, 0.3).points
-
-
-@pytest.fixture(scope="session")
-def alphas():
-    return np.array(ALPHAS)
+from triqs_nnsolver.data import DatasetWriter
 
 
 @pytest.fixture
-def random_sample(grid):
+def random_sample(grid, alphas):
     """``make(index, n_bath=3, n_alpha=2)`` -> a dict of random, schema-valid sample fields."""
 
-    def make(index: int, n_bath: int = 3, n_alpha: int = len(ALPHAS)) -> dict:
+    def make(index: int, n_bath: int = 3, n_alpha: int = len(alphas)) -> dict:
         rng = np.random.default_rng(1000 + index)
         n_w = grid.size
         return {
@@ -75,10 +58,3 @@ def write_random(grid, alphas, random_sample, provenance):
         return path
 
     return write
-
-
-@pytest.fixture(scope="session")
-def ed_file(tmp_path_factory, grid):
-    path = tmp_path_factory.mktemp("ed") / "ed.h5"
-    generate_ed_samples(path, 4, 7, grid, ALPHAS, ED_SETTINGS, progress=False)
-    return path

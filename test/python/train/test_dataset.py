@@ -13,27 +13,10 @@ import pytest
 import torch
 
 from triqs_nnsolver.data import DatasetError, EDSettings, generate_ed_samples, read_dataset
-from triqs_nnsolver.gf import make_nonuniform_refreq, spectral_norm
+from triqs_nnsolver.gf import spectral_norm
 from triqs_nnsolver.train.dataset import SpectralDataset, load_splits
 
 ED_SETTINGS = EDSettings(n_bath=3)  # 3 levels: about 0.03 s per sample, enough for every data path
-
-
-@pytest.fixture(scope="module")
-def grid():
-    return make_nonuniform_refreq(8.0, 48, 0.3).points
-
-
-@pytest.fixture(scope="module")
-def alphas():
-    return np.array([0.2, 0.5])
-
-
-@pytest.fixture(scope="module")
-def ed_file(tmp_path_factory, grid, alphas):
-    path = tmp_path_factory.mktemp("ed") / "ed.h5"
-    generate_ed_samples(path, 4, 7, grid, alphas, ED_SETTINGS, progress=False)
-    return path
 
 
 @pytest.fixture(scope="module")
