@@ -17,6 +17,7 @@ Layer: bottom, beside ``gf`` and ``h5``.
 from __future__ import annotations
 
 import functools
+import pickle
 import sys
 
 __all__ = [
@@ -92,6 +93,11 @@ def compute_on_root(compute):
             result = compute()
         except Exception as err:  # re-raised on every rank below
             error = err
+        if error is not None:
+            try:
+                pickle.dumps(error)
+            except Exception:  # an exception that cannot travel: its text does (else the others would wait)
+                error = RuntimeError(f"{type(error).__name__} on rank 0: {error}")
     result, error = bcast((result, error))
     if error is not None:
         raise error

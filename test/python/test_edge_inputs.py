@@ -79,7 +79,10 @@ def test_bad_constructor_argument_is_named(kwargs, message):
             {"U": 0.0, "spin_tolerance": "x"},
             "spin_tolerance must be a non-negative real number; got spin_tolerance = 'x'",
         ),
-        ({"U": 0.0, "eps_d": float("nan")}, "eps_d must be a finite impurity level (energy unit); got eps_d = nan"),
+        ({"U": 0.0, "eps_d": float("nan")}, "eps_d must be a finite real number (energy unit); got eps_d = nan"),
+        ({"U": 0.0, "eps_d": "x"}, "eps_d must be a finite real number (energy unit); got eps_d = 'x'"),
+        ({"U": 10**400}, "U must be a non-negative real number (energy unit, repulsive); got U = 1"),
+        ({"U": 0.0, "verbosity": "x"}, "verbosity must be an integer; got verbosity = 'x'"),
     ],
 )
 def test_bad_solve_argument_is_named(kwargs, message):
@@ -128,14 +131,29 @@ def test_input_that_is_not_a_block_gf_is_named():
         S.solve(U=0.0)
 
 
-def test_failed_solve_leaves_the_previous_results_intact():
+class _FailingImpuritySolver(FreeImpuritySolver):
+    """Fails inside the computation, after the input checks and the bath fit."""
+
+    def solve(self, w, rho_Delta, U, eps_d):
+        raise RuntimeError("the impurity solver failed (simulated)")
+
+
+@pytest.mark.parametrize("failure", ["input", "bath_fit", "impurity_solver"])
+def test_failed_solve_leaves_the_previous_results_intact(failure):
     S = bethe_solver()
     S.solve(U=0.0)
     before = {name: getattr(S, name)["up"].data.copy() for name in ("G_iw", "Sigma_iw", "A_w", "G_tau")}
     report, densities = dict(S.solve_report), dict(S.densities)
-    S.G0_iw["down"].data[0, 0, 0] = np.nan
-    with pytest.raises(ValueError, match="must be finite"):
-        S.solve(U=0.0)
+    eta, error, message = None, ValueError, "must be finite"
+    if failure == "input":
+        S.G0_iw["down"].data[0, 0, 0] = np.nan
+    elif failure == "bath_fit":  # Lorentzians of width 50 put most of the bath off the [-10, 10] mesh
+        eta, message = 50.0, "lies outside the real mesh"
+    else:  # the impurity solve itself fails, after the checks and the fit
+        S._impurity_solver = _FailingImpuritySolver()
+        error, message = RuntimeError, "the impurity solver failed"
+    with pytest.raises(error, match=message):
+        S.solve(U=0.0, eta=eta)
     for name, data in before.items():  # every output is computed before any attribute is written
         np.testing.assert_array_equal(getattr(S, name)["up"].data, data, err_msg=name)
     assert S.solve_report == report and S.densities == densities and S.solve_status == 0

@@ -18,7 +18,6 @@ from ..impurity import (
     ImpuritySolution,
     NeuralImpuritySolver,
     OutsideTrainingDomainError,
-    check_hybridization,
 )
 from .archive import read_solver, register_with_triqs, write_solver
 from .solver import SOLVER_FORMAT, Solver
@@ -35,5 +34,4 @@ __all__ = [
     "ImpuritySolution",
     "NeuralImpuritySolver",
     "FreeImpuritySolver",
-    "check_hybridization",
 ]

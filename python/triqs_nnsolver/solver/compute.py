@@ -8,7 +8,8 @@ the impurity parameters, and the ``solve_report``. Steps (``METHOD.md`` sections
    ``Delta_w`` (:mod:`.hybridization`);
 2. the impurity solve ``impurity_solver.solve(w, rho_Delta, U, eps_d)`` (the impurity layer's protocol);
 3. outputs from ``A`` normalised to 1, with the Hartree constant ``U n_{-s} + level shift`` and the density of
-   :func:`triqs_nnsolver.impurity.density` at the Solver's beta (the same n is reported in ``S.densities``).
+   :func:`triqs_nnsolver.impurity.density` (T = 0; the same n is reported in ``S.densities``); the mesh
+   warnings go into the report, and ``Solver.solve`` issues them.
 
 :func:`store_results` then fills the Solver's attributes in place from those arrays, on every rank.
 What is not here: argument checks (:mod:`.inputs`), the Solver's construction and archives (:mod:`.solver`).
@@ -18,21 +19,20 @@ Layer: ``solver``.
 from __future__ import annotations
 
 import time
-import warnings
 
 import numpy as np
 
 from ..gf import MeshImFreq, MeshImTime, MeshReFreq, spectral_norm
 from ..impurity import density
 from .containers import add_operators, level_operator
-from .hybridization import RealMeshWarning, hybridization_from_delta_w, hybridization_from_g0_iw, real_mesh_warnings
+from .hybridization import hybridization_from_delta_w, hybridization_from_g0_iw, real_mesh_warnings
 from .inputs import SolveRequest
 from .inventory import GF_ATTRIBUTES, RAW_COPIES
 from .outputs import block_outputs
 
 __all__ = ["solve_blocks", "store_results"]
 
-_EDGE_WEIGHT = 1e-3  # A at the ends of the real mesh, relative to max A, above which the spectrum is cut off
+_A_EDGE_WEIGHT = 1e-3  # A at the ends of the real mesh, relative to max A, above which the spectrum is cut off
 
 
 def _normalised(w: np.ndarray, A: np.ndarray) -> tuple[np.ndarray, float]:
@@ -63,17 +63,15 @@ def solve_blocks(
         edges.append(float(max(A[0], A[-1]) / A.max()))
         # Hartree term U <n_-s>: the density of the (paramagnetic) solution, the other block when spin-resolved
         other = A if len(hybs) == 1 else normalised[1 - k][0]
-        hartree = terms.U * density(w, other, mesh_iw.beta) + terms.level_shift
+        hartree = terms.U * density(w, other) + terms.level_shift
         G0 = request.inputs[k] if request.attribute == "G0_iw" else None
         outputs.append(block_outputs(w, A, hyb, hartree, mesh_iw, mesh_tau, G0, n_l if request.measure_G_l else None))
     mesh_warnings = sorted({message for hyb in hybs for message in real_mesh_warnings(w, hyb)})
-    if max(edges) > _EDGE_WEIGHT:
+    if max(edges) > _A_EDGE_WEIGHT:
         mesh_warnings.append(
             f"A(w) at the ends of the real mesh [{w[0]:g}, {w[-1]:g}] is {max(edges):.2g} of its "
             "maximum: the spectrum is cut off; widen w_min, w_max"
         )
-    for message in mesh_warnings:
-        warnings.warn(message, RealMeshWarning, stacklevel=3)
     end = time.perf_counter()
     eps_levels = [h.eps for h in hybs]
     report = {
@@ -86,6 +84,8 @@ def solve_blocks(
         "real_mesh_warnings": mesh_warnings,
         "causality_clip": [o["causality_clip"] for o in outputs],
         "domain_violations": sorted({v for s in solutions for v in s.domain_violations}),
+        "resolution": [s.resolution for s in solutions],  # of A, energy unit (0: exact, None: not known)
+        "impurity_solver": impurity_solver.describe(),
         "scale": [float(s.scale) for s in solutions],
         "time_fit": after_fit - start,
         "time_inference": after_inference - after_fit,

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..bath import FitReport, StarBath, fit_star_bath, hybridization_from_g0, hybridization_real_axis
+from ..checks import real_number
 from ..gf import MeshImFreq, retarded_from_spectral, spectral_moments, spectral_norm
 
 __all__ = [
@@ -143,8 +144,8 @@ def hybridization_from_g0_iw(
         raise ValueError(f"{name}: {err}") from err
     if eta is None:
         eta = auto_eta(bath)
-    elif not (np.isfinite(eta) and eta > 0):
-        raise ValueError(f"eta must be a positive broadening (energy unit) or None; got eta = {eta!r}")
+    else:
+        eta = real_number("eta", eta, unit="energy unit", minimum=0.0, minimum_open=True)
     rho = np.clip(-hybridization_real_axis(bath, w, eta).imag / np.pi, 0.0, None)
     _check_on_mesh(name, w, rho, bath.total_weight)
     # Delta_w is the hybridization the impurity is solved with: rho_Delta on the mesh (the Lorentzian tails

@@ -3,7 +3,7 @@
 :func:`solve_request` turns the arguments of ``solve`` and the Solver's input attribute (``S.G0_iw``, or
 ``S.Delta_w`` when an impurity level ``eps_d`` / ``h_loc0`` is given) into a :class:`SolveRequest` of plain
 arrays, or raises an error that names the argument or the attribute, what was expected and what was given.
-It runs on every MPI rank (cheap, and every rank raises the same error); the solve itself runs on rank 0.
+Under MPI it runs on rank 0, with the solve (``Solver.solve``): a rank whose inputs differ cannot fail alone.
 
 What is not here: the bath fit of the input (:mod:`.hybridization`), the impurity solve and the outputs.
 Layer: ``solver``.
@@ -57,7 +57,8 @@ class SolveRequest:
 
 
 def broadening(eta) -> float | None:
-    """The bath broadening ``eta`` (energy unit, > 0), or None for ``hybridization.auto_eta``."""
+    """The bath broadening ``eta`` (energy unit, > 0), or None for ``hybridization.auto_eta`` (checked here, at the
+    entry; ``hybridization_from_g0_iw`` checks it again for its own direct callers)."""
     return None if eta is None else real_number("eta", eta, unit="energy unit", minimum=0.0, minimum_open=True)
 
 
@@ -109,10 +110,7 @@ def _input_level(eps_d, h_loc0, block_names) -> float | None:
         return terms.level_shift
     if eps_d is None:
         return None
-    eps_d = float(eps_d)
-    if not np.isfinite(eps_d):
-        raise ValueError(f"eps_d must be a finite impurity level (energy unit); got eps_d = {eps_d!r}")
-    return eps_d
+    return real_number("eps_d", eps_d, unit="energy unit")
 
 
 def _block_data(G, attribute: str, block_names, mesh) -> list[np.ndarray]:

@@ -9,8 +9,9 @@ the entry (:mod:`.inputs`), computes on plain arrays (:mod:`.compute`: bath fit,
 layer's output path) and fills the attributes in place; the class stores itself in HDF5 archives
 (``__reduce_to_dict__`` / ``__factory_from_dict__``, registered with TRIQS by :mod:`.archive`).
 
-Under MPI, rank 0 computes and broadcasts (``mpi.compute_on_root``), so every rank ends with identical results
-(an error on rank 0 is raised on every rank); only rank 0 prints. What is not here: several orbitals,
+Under MPI, rank 0 checks its inputs, computes and broadcasts (``mpi.compute_on_root``), so every rank ends with
+identical results (an error on rank 0 is raised on every rank, and no rank waits for one that failed); only rank 0
+prints and warns. What is not here: several orbitals,
 spin-polarized models, two-particle functions, ``delta_interface`` with an imaginary-time ``Delta_tau``.
 
 Layer: ``solver``.
@@ -20,13 +21,16 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 
 import numpy as np
 
 from .. import mpi
+from ..checks import integer
 from ..gf import MeshImFreq, MeshImTime, MeshLegendre, MeshReFreq
 from .compute import solve_blocks, store_results
 from .containers import new_block_gf, storable, to_own, use_triqs
+from .hybridization import RealMeshWarning
 from .inputs import solve_request, solver_settings
 from .inventory import GF_ATTRIBUTES, SETTINGS, STATE
 from .parameters import split_parameters
@@ -118,7 +122,6 @@ class Solver:
         self.gf_struct = parse_gf_struct(gf_struct)
         check_single_orbital(self.gf_struct)
         self.block_names = [name for name, _ in self.gf_struct]
-        self.delta_interface = False
         self.mesh_iw = MeshImFreq(self.beta, "F", self.n_iw)
         self.mesh_tau = MeshImTime(self.beta, "F", self.n_tau)
         self.mesh_l = MeshLegendre(self.beta, "F", self.n_l)
@@ -202,18 +205,26 @@ class Solver:
         """
         honoured, ignored = split_parameters(params, _OWN_SOLVE_PARAMETERS)
         measure_G_l = bool(honoured.get("measure_G_l", honoured.get("measure_g_l", honoured.get("calc_gl", False))))
-        verbosity = int(honoured.get("verbosity", 1))
-        request = solve_request(self, h_int, U, eps_d, h_loc0, n_bath, eta, paramagnetic, spin_tolerance, measure_G_l)
+        verbosity = integer("verbosity", honoured.get("verbosity", 1))
+        arguments = (h_int, U, eps_d, h_loc0, n_bath, eta, paramagnetic, spin_tolerance, measure_G_l)
         meshes = (self.mesh_w, self.mesh_iw, self.mesh_tau, self.n_l)
-        results = mpi.compute_on_root(lambda: solve_blocks(request, self.impurity_solver, *meshes))
+
+        def compute() -> dict:  # rank 0's inputs are checked and solved; an error reaches every rank
+            request = solve_request(self, *arguments)
+            return {**solve_blocks(request, self.impurity_solver, *meshes), "n_bath": request.n_bath}
+
+        results = mpi.compute_on_root(compute)
         store_results(self, results, h_int)
+        if mpi.is_master_node():
+            for message in results["report"]["real_mesh_warnings"]:
+                warnings.warn(message, RealMeshWarning, stacklevel=2)
         self.last_solve_parameters = {
             key: value
             for key, value in {**params, "h_int": h_int, "U": results["U"], "eps_d": results["eps_d"]}.items()
             if value is not None
         }
         self.last_solve_parameters.update(
-            n_bath=request.n_bath, paramagnetic=bool(paramagnetic), measure_G_l=measure_G_l
+            n_bath=results["n_bath"], paramagnetic=bool(paramagnetic), measure_G_l=measure_G_l
         )
         self.ignored_parameters = ignored
         if ignored:

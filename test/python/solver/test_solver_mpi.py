@@ -34,3 +34,42 @@ def test_an_error_on_rank_zero_is_raised_on_every_rank():
     with pytest.raises(ValueError, match="S.G0_iw is zero"):
         S.solve(U=0.0)
     mpi.barrier()
+
+
+def _bethe_solver(impurity_solver):
+    S = Solver(20.0, [("up", 1), ("down", 1)], n_iw=100, n_tau=201, n_w=801, w_min=-4.0, w_max=4.0,
+               impurity_solver=impurity_solver, containers="own")  # fmt: skip
+    for _, g in S.G0_iw:
+        g.data[:, 0, 0] = 1 / (S.mesh_iw.iw - 0.25 * semicircle_gf_iw(S.mesh_iw.points, 1.0))
+    return S
+
+
+def test_an_input_bad_only_on_another_rank_does_not_hang():
+    """Issue 17: rank 1's G0_iw is NaN; rank 0 checks and solves its own, so nobody waits for a failed rank."""
+    S = _bethe_solver(FreeImpuritySolver())
+    if mpi.rank() == 1:
+        S.G0_iw["up"].data[3, 0, 0] = np.nan
+    S.solve(U=0.0, verbosity=0)  # rank 0's input wins on every rank, as in test_every_rank_gets_identical_g_iw
+    assert np.all(np.isfinite(S.G_iw["up"].data))
+    mpi.barrier()
+
+
+class _Unpicklable(Exception):
+    def __init__(self, message):
+        super().__init__(message)
+        self.handle = lambda: None  # a lambda cannot be pickled, so neither can the exception
+
+    def __reduce__(self):
+        raise TypeError("cannot pickle")
+
+
+class _FailsOnRankZero(FreeImpuritySolver):
+    def solve(self, w, rho_Delta, U, eps_d):
+        raise _Unpicklable("the impurity solver failed")
+
+
+def test_an_error_that_cannot_be_pickled_still_reaches_every_rank():
+    S = _bethe_solver(_FailsOnRankZero())
+    with pytest.raises(Exception, match="the impurity solver failed"):
+        S.solve(U=0.0, verbosity=0)
+    mpi.barrier()
