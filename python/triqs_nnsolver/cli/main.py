@@ -88,12 +88,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _report_error(command: str, err: Exception, status: int) -> int:
-    """Print ``err`` as one line on standard error (rank 0, and any other rank that failed itself)."""
-    try:
-        rank = mpi.rank()
-    except ImportError:  # no mpi4py: one process
-        rank = 0
-    if rank == 0 or not isinstance(err, mpi.RankFailedError):
-        prefix = "" if rank == 0 else f"rank {rank}: "
-        print(f"{prefix}triqs-nnsolver {command}: error: {err}", file=sys.stderr, flush=True)
+    """Print ``err`` as one line on standard error, on rank 0 only (an error of another rank reaches rank 0 as a
+    ``mpi.RankFailedError`` that names it, or through ``mpi.compute_on_root``)."""
+    mpi.report(f"triqs-nnsolver {command}: error: {err}", file=sys.stderr)
     return status

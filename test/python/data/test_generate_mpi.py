@@ -49,5 +49,5 @@ def test_a_failing_rank_stops_every_rank_with_its_error(tmp_path, monkeypatch, c
         assert "rank 1 of 2 failed: OSError: [Errno 28] No space left on device (simulated)" in error
         assert not (folder / "x.h5").exists()  # no merge of an incomplete set of shards
     else:
-        assert error.startswith("rank 1: triqs-nnsolver generate: error: [Errno 28] No space left on device")
+        assert error == ""  # one report, on rank 0
     mpi.barrier()
