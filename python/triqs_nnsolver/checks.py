@@ -16,7 +16,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["real_number", "integer", "tilt_angle", "frequency_grid", "sampled_values"]
+__all__ = ["real_number", "integer", "tilt_angle", "frequency_grid", "sampled_values", "hybridization_density"]
 
 
 def real_number(
@@ -43,11 +43,11 @@ def real_number(
     message = (
         f"{name} must be {_expected_real(minimum, minimum_open, maximum, maximum_open, unit)}; got {name} = {value!r}"
     )
-    if isinstance(value, bool | np.bool_ | str | bytes | complex) or value is None:
+    if isinstance(value, bool | np.bool_ | str | bytes | complex) or value is None or np.iscomplexobj(value):
         raise ValueError(message)
     try:  # numbers.Real, numpy scalars and 0-d arrays; anything else without a real __float__ fails here
         number = float(value)
-    except (TypeError, ValueError) as err:
+    except (TypeError, ValueError, OverflowError) as err:  # OverflowError: an int beyond float's range
         raise ValueError(message) from err
     if not math.isfinite(number):
         raise ValueError(message)
@@ -154,3 +154,35 @@ def sampled_values(w: np.ndarray, A, name: str = "A", real: bool = False) -> np.
             f"{name} must be a finite numeric array; got dtype {A_arr.dtype} with non-finite or non-numeric entries"
         )
     return A_arr if np.iscomplexobj(A_arr) else A_arr.astype(float)
+
+
+def hybridization_density(w, rho_Delta) -> tuple[np.ndarray, np.ndarray]:
+    """``w`` and the bath density ``rho_Delta = -Im Delta(w) / pi`` on it, as float arrays (energy unit).
+
+    ``w`` must be one-dimensional, finite and strictly increasing; ``rho_Delta`` finite, real, of the same
+    shape, non-negative up to rounding (-1e-10 of its maximum, clipped to 0) and with positive weight.
+
+    Raises
+    ------
+    ValueError
+        Naming ``w`` or ``rho_Delta`` and what is wrong with it.
+    """
+    w_arr = np.asarray(w, dtype=float)
+    if w_arr.ndim != 1 or w_arr.size < 2 or not np.all(np.isfinite(w_arr)) or not np.all(np.diff(w_arr) > 0):
+        raise ValueError(
+            f"w must be a strictly increasing, finite 1-d array of >= 2 frequencies; got shape {w_arr.shape}"
+        )
+    rho = np.asarray(rho_Delta)
+    if np.iscomplexobj(rho):
+        raise ValueError(f"rho_Delta must be real (-Im Delta / pi); got dtype {rho.dtype}")
+    rho = rho.astype(float)
+    if rho.shape != w_arr.shape:
+        raise ValueError(f"rho_Delta must have the shape of w, {w_arr.shape}; got {rho.shape}")
+    if not np.all(np.isfinite(rho)):
+        raise ValueError(f"rho_Delta must be finite; got {np.count_nonzero(~np.isfinite(rho))} non-finite values")
+    if rho.min() < -1e-10 * max(rho.max(), 0.0) or not rho.max() > 0:
+        raise ValueError(
+            "rho_Delta must be >= 0 with positive weight (a causal hybridization); "
+            f"got min {rho.min():.3g}, max {rho.max():.3g}"
+        )
+    return w_arr, np.clip(rho, 0.0, None)

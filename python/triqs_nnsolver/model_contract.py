@@ -24,7 +24,7 @@ and returns the tilted spectral function ``A~_alpha'(w')`` on the model grid (1/
 maps the answer back.
 
 What is not here: the network (``model``), the file format (``model.metadata``), running a model
-(``runtime``), the real-axis formulas (``spectral``, ``solver``).
+(``runtime``), the real-axis formulas (``spectral``, ``impurity.outputs``).
 
 Layer: bottom, beside ``gf``, ``h5``, ``mpi`` and ``checks``; numpy, ``gf`` and ``checks`` only. Why so low: every
 user must import it legally and cheaply. The data generator (``data``, below ``model``) draws its
@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .checks import real_number
+from .checks import hybridization_density, real_number
 from .gf import retarded_from_spectral, spectral_norm
 
 __all__ = [
@@ -245,8 +245,7 @@ def model_inputs(w_model, w, rho_Delta, U: float, eps_d: float, alpha, use_re_de
     alphas = np.atleast_1d(np.asarray(alpha, dtype=float))
     if alphas.ndim != 1 or alphas.size == 0 or not np.all((alphas >= 0) & (alphas < np.pi / 2)):
         raise ValueError(f"alpha must be one or more angles in [0, pi/2) radians; got alpha = {alpha!r}")
-    w = np.asarray(w, dtype=float)
-    rho = np.asarray(rho_Delta, dtype=float)
+    w, rho = hybridization_density(w, rho_Delta)
     scale = energy_scale(w, rho)
     rho_model, U_model, eps_d_model = to_model_units(scale, w_model, w, rho, U, eps_d)
     channels = [rho_model]

@@ -134,14 +134,16 @@ def _check_start(A_start, n_w: int) -> np.ndarray:
     return np.clip(A, 0.0, None)
 
 
-def _solve(solver, w: np.ndarray, rho_Delta: np.ndarray, U: float, eps_d: float) -> np.ndarray:
-    A = np.asarray(solver.solve(w, rho_Delta, U, eps_d).A)
+def _solve(solver, w: np.ndarray, rho_Delta: np.ndarray, U: float, eps_d: float):
+    """``solver.solve(...)`` with its A checked; returns ``(A, solution)``."""
+    solution = solver.solve(w, rho_Delta, U, eps_d)
+    A = np.asarray(solution.A)
     if A.shape != w.shape or np.iscomplexobj(A) or not np.all(np.isfinite(A)):
         raise RuntimeError(
             f"{type(solver).__name__}.solve returned an invalid A: expected finite reals of shape "
             f"{w.shape}; got shape {A.shape}, dtype {A.dtype} (U = {U}, eps_d = {eps_d})"
         )
-    return A.astype(float)
+    return A.astype(float), solution
 
 
 def run_bethe_dmft(
@@ -206,12 +208,12 @@ def run_bethe_dmft(
     with tqdm(total=config.max_iter, desc=description, disable=not show, leave=False) as bar:
         for iteration in range(1, config.max_iter + 1):
             rho_Delta = bethe_hybridization(A_in, t)
-            solved: dict[float, np.ndarray] = {}
+            solved: dict[float, tuple] = {}
 
             def solve_at(level: float, rho_Delta=rho_Delta, solved=solved) -> np.ndarray:
                 if level not in solved:
                     solved[level] = _solve(solver, w, rho_Delta, U, level)
-                return solved[level]
+                return solved[level][0]
 
             if config.density is not None:
                 eps_d, _ = find_eps_d(
@@ -223,6 +225,7 @@ def run_bethe_dmft(
                     bounds=(-U - _EPS_D_MARGIN * D, _EPS_D_MARGIN * D),
                 )
             A_out = solve_at(eps_d)
+            last_solution = solved[eps_d][1]
             change = D * float(np.max(np.abs(A_out - A_in)))
             for key, value in zip(
                 HISTORY_KEYS,
@@ -252,6 +255,9 @@ def run_bethe_dmft(
         )
         warnings.warn(message, SpectralWeightWarning, stacklevel=2)
     describe = getattr(solver, "describe", None)
+    solver_info = describe() if callable(describe) else {"solver": type(solver).__name__}
+    # the last solve's resolution of A (energy unit; 0: exact) and diagnostics, as the impurity layer gives them
+    solver_info = {**solver_info, "resolution": last_solution.resolution, "diagnostics": last_solution.diagnostics}
     result = BetheDMFTResult(
         config=config,
         w=w,
@@ -262,7 +268,7 @@ def run_bethe_dmft(
         n_iter=iteration,
         history={key: np.array(values) for key, values in history.items()},
         elapsed=elapsed,
-        solver_info=describe() if callable(describe) else {"solver": type(solver).__name__},
+        solver_info=solver_info,
         observables=bethe_observables(w, A_out, A_in, eps_d, U, t, config.resolved_z_window),
     )
     logger.info("%s", result.summary())

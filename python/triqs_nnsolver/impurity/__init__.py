@@ -29,7 +29,6 @@ from .solution import (
     ImpuritySolution,
     ImpuritySolver,
     OutsideTrainingDomainError,
-    check_hybridization,
     check_problem,
 )
 
@@ -38,7 +37,6 @@ __all__ = [
     "ImpuritySolution",
     "DomainWarning",
     "OutsideTrainingDomainError",
-    "check_hybridization",
     "check_problem",
     "NeuralImpuritySolver",
     "FreeImpuritySolver",

@@ -107,16 +107,19 @@ class NeuralImpuritySolver(ImpuritySolver):
         """Solve on the caller's frequencies; see the module docstring for conventions."""
         w, rho, U, eps_d = check_problem(w, rho_Delta, U, eps_d)
         if self.real_axis == "direct":
-            prediction = self.model.predict(w, rho, U, eps_d, alpha=0.0)
-            A = prediction.A
+            alpha = 0.0
         else:
             a = self.training_domain.alpha[0]
             h = min(_FIRST_ORDER_STEP, a / 2)
-            prediction = self.model.predict(w, rho, U, eps_d, alpha=[a - h, a, a + h])
+            alpha = [a - h, a, a + h]
+        inputs = self.model.prepare(w, rho, U, eps_d, alpha)  # the problem in model units, as the network sees it
+        violations = self._check_domain(inputs.weight_outside_grid, inputs.U, inputs.eps_d)  # strict: before running
+        prediction = self.model.predict(w, rho, U, eps_d, alpha, inputs=inputs)
+        if self.real_axis == "direct":
+            A = prediction.A
+        else:
             A_minus, A_mid, A_plus = prediction.A
             A = np.clip(A_mid - a * (A_plus - A_minus) / (2 * h), 0.0, None)
-        inputs = prediction.inputs  # the problem in model units, as the network saw it
-        violations = self._check_domain(inputs.weight_outside_grid, inputs.U, inputs.eps_d)
         if self.normalize:
             A = A / spectral_norm(w, A)
         sigma_w = self.model.metadata.data_resolution  # of the training targets, model units (None: not recorded)

@@ -16,8 +16,8 @@ section 1; the exact transforms of ``gf``, no Fourier transform of noisy data, n
   a self-energy that grows without bound; here the self-energy keeps its constant tail whatever A's norm;
 - ``G_tau`` from ``G_iw`` with its tail done analytically (``gf.tau_from_matsubara``), ``G_l`` by
   Gauss-Legendre quadrature of ``G(tau)``;
-- the density :func:`density`, ``n = int A(w) f_beta(w) dw`` per spin (``beta = None``: T = 0, the occupied
-  part of A), used for the Hartree term, ``S.densities`` and DMFT; and the quasiparticle weight
+- the density :func:`density`, ``n = int_{-inf}^0 A(w) dw`` per spin (T = 0, as the solvers are), used for the
+  Hartree term, ``S.densities`` and DMFT; and the quasiparticle weight
   :func:`quasiparticle_weight` from the slope of ``Re Sigma_w`` at the Fermi level.
 
 What is not here: the input side (bath fits, ``Delta_tau``), spin blocks and TRIQS objects (``solver``),
@@ -66,18 +66,13 @@ def integral_below_fermi_level(w: np.ndarray, f: np.ndarray) -> float:
     return float(np.sum(0.5 * (y[1:] + y[:-1]) * np.diff(x)))
 
 
-def density(w, A, beta: float | None = None) -> float:
-    """Occupation of one spin, ``n = int A(w) f_beta(w) dw`` with ``f_beta = 1 / (1 + exp(beta w))`` (dimensionless).
+def density(w, A) -> float:
+    """Occupation of one spin at T = 0, ``n = int_{-inf}^0 A(w) dw`` (dimensionless), exact for the piecewise-linear A.
 
-    ``beta = None`` is T = 0: the exact integral of the piecewise-linear A below the Fermi level (what the T = 0
-    DMFT loops use). A finite ``beta`` (1/energy) is the Fermi function of the Matsubara mesh the Solver reports
-    on, by the trapezoid rule; it equals ``-G(beta)`` of ``G_iw = int A / (iw_n - w)``.
+    The one definition of the density for the Solver (``S.densities``, the Hartree term) and for DMFT: the impurity
+    solvers are T = 0 solvers, and a Matsubara mesh's beta only sets where results are reported.
     """
-    w, A = np.asarray(w, dtype=float), np.asarray(A, dtype=float)
-    if beta is None:
-        return integral_below_fermi_level(w, A)
-    fermi = 0.5 * (1 - np.tanh(0.5 * beta * w))  # 1 / (1 + exp(beta w)), overflow-free
-    return float(trapezoid(A * fermi, w))
+    return integral_below_fermi_level(np.asarray(w, dtype=float), np.asarray(A, dtype=float))
 
 
 def quasiparticle_weight(w, Sigma, window: float) -> float:
@@ -215,7 +210,7 @@ def green_functions(
     hartree : float
         ``Sigma_inf`` (energy unit): ``U n_{-s}`` plus one-body terms of the interaction.
     mesh_iw : MeshImFreq
-        Matsubara mesh of ``G_iw``, ``Sigma_iw`` (its beta also sets the Fermi function of the density).
+        Matsubara mesh of ``G_iw``, ``Sigma_iw``.
     mesh_tau : MeshImTime, optional
         Imaginary-time mesh of ``G_tau`` (none computed without it).
     G0_iw : ndarray of complex, shape (2 n_iw,), optional
@@ -228,7 +223,7 @@ def green_functions(
     -------
     dict
         Complex arrays ``A_w, G_w, G0_w, Sigma_w, G_iw, G0_iw, Sigma_iw`` (and ``G_tau``, ``G_l``), the floats
-        ``density`` (per spin, at ``mesh_iw.beta``) and ``causality_clip`` (:func:`matsubara_functions`).
+        ``density`` (per spin, T = 0) and ``causality_clip`` (:func:`matsubara_functions`).
     """
     G_w, G0_w, Sigma_w = real_axis_functions(w, A, Delta_w, eps)
     iw = mesh_iw.iw
@@ -243,7 +238,7 @@ def green_functions(
         "G_iw": G_iw,
         "G0_iw": np.asarray(G0_iw, dtype=complex),
         "Sigma_iw": Sigma_iw,
-        "density": density(w, A, mesh_iw.beta),
+        "density": density(w, A),
         "causality_clip": clipped,
     }
     if mesh_tau is not None:

@@ -5,8 +5,8 @@ T = 0: ``solve(w, rho_Delta, U, eps_d) -> ImpuritySolution``, with the bath give
 ``rho_Delta(w) = -Im Delta(w) / pi`` on increasing real frequencies ``w`` (zero outside them) and the answer
 ``A(w) = -Im G(w) / pi`` on the same ``w``. Energies are in the caller's unit, measured from the Fermi level.
 The TRIQS-style ``Solver`` and the DMFT loops call this and nothing below it, so an exact solver stands in for
-the network wherever exact answers exist (:mod:`.free`, :mod:`.neural`; the exact Lanczos and MPS solvers of
-the data issue implement the same class).
+the network wherever exact answers exist (:mod:`.free`, :mod:`.neural`; exact solvers of larger baths, Lanczos and
+MPS, are to implement the same class: ``reference.solve_siam`` and ``mps.solve_complex_time`` do not yet).
 
 Layer: ``impurity``; numpy only.
 """
@@ -18,14 +18,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..checks import real_number
+from ..checks import hybridization_density, real_number
 
 __all__ = [
     "DomainWarning",
     "OutsideTrainingDomainError",
     "ImpuritySolution",
     "ImpuritySolver",
-    "check_hybridization",
     "check_problem",
 ]
 
@@ -86,35 +85,8 @@ class ImpuritySolver(abc.ABC):
         return self.solve(w, rho_Delta, U, eps_d).A
 
 
-def check_hybridization(w, rho_Delta) -> tuple[np.ndarray, np.ndarray]:
-    """``w`` and ``rho_Delta`` as float arrays; raises a ValueError naming the problem otherwise.
-
-    ``w`` must be one-dimensional, finite and strictly increasing; ``rho_Delta`` finite, real, of the same
-    shape, non-negative up to rounding (-1e-10 of its maximum) and with positive weight.
-    """
-    w_arr = np.asarray(w, dtype=float)
-    if w_arr.ndim != 1 or w_arr.size < 2 or not np.all(np.isfinite(w_arr)) or not np.all(np.diff(w_arr) > 0):
-        raise ValueError(
-            f"w must be a strictly increasing, finite 1-d array of >= 2 frequencies; got shape {w_arr.shape}"
-        )
-    rho = np.asarray(rho_Delta)
-    if np.iscomplexobj(rho):
-        raise ValueError(f"rho_Delta must be real (-Im Delta / pi); got dtype {rho.dtype}")
-    rho = rho.astype(float)
-    if rho.shape != w_arr.shape:
-        raise ValueError(f"rho_Delta must have the shape of w, {w_arr.shape}; got {rho.shape}")
-    if not np.all(np.isfinite(rho)):
-        raise ValueError(f"rho_Delta must be finite; got {np.count_nonzero(~np.isfinite(rho))} non-finite values")
-    if rho.min() < -1e-10 * max(rho.max(), 0.0) or not rho.max() > 0:
-        raise ValueError(
-            "rho_Delta must be >= 0 with positive weight (a causal hybridization); "
-            f"got min {rho.min():.3g}, max {rho.max():.3g}"
-        )
-    return w_arr, np.clip(rho, 0.0, None)
-
-
 def check_problem(w, rho_Delta, U, eps_d) -> tuple[np.ndarray, np.ndarray, float, float]:
-    """The arguments of ``solve`` checked: :func:`check_hybridization`, ``U >= 0`` and a finite ``eps_d``."""
-    w, rho = check_hybridization(w, rho_Delta)
+    """The arguments of ``solve`` checked: ``checks.hybridization_density``, ``U >= 0`` and a finite ``eps_d``."""
+    w, rho = hybridization_density(w, rho_Delta)
     U = real_number("U", U, unit="energy unit, repulsive", minimum=0.0)
     return w, rho, U, real_number("eps_d", eps_d, unit="energy unit")

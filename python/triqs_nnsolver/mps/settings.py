@@ -62,10 +62,22 @@ class MPSSettings:
     stack_mem_mib: int = 1024  # block2 stack memory for renormalized operators (MiB)
 
     def __post_init__(self):
-        integer("chi", self.chi, minimum=4)
-        real_number("svd_cutoff", self.svd_cutoff, minimum=0.0)
-        dt = real_number("dt", self.dt, minimum=0.0, minimum_open=True)
-        t_max = real_number("t_max", self.t_max, minimum=0.0, minimum_open=True)
+        converted = {
+            "chi": integer("chi", self.chi, minimum=4),
+            "svd_cutoff": real_number("svd_cutoff", self.svd_cutoff, minimum=0.0),
+            "dt": real_number("dt", self.dt, minimum=0.0, minimum_open=True),
+            "t_max": real_number("t_max", self.t_max, minimum=0.0, minimum_open=True),
+            "n_bath": integer("n_bath", self.n_bath, minimum=1),
+            "initial_substeps": integer("initial_substeps", self.initial_substeps, minimum=1),
+            "dmrg_sweeps": integer("dmrg_sweeps", self.dmrg_sweeps, minimum=2),
+            "dmrg_tol": real_number("dmrg_tol", self.dmrg_tol, minimum=0.0, minimum_open=True),
+            "krylov_tol": real_number("krylov_tol", self.krylov_tol, minimum=0.0, minimum_open=True),
+            "n_threads": integer("n_threads", self.n_threads, minimum=1),
+            "stack_mem_mib": integer("stack_mem_mib", self.stack_mem_mib, minimum=16),
+        }
+        for name, value in converted.items():  # plain Python numbers in the frozen dataclass (JSON provenance)
+            object.__setattr__(self, name, value)
+        dt, t_max = self.dt, self.t_max
         n_steps = round(t_max / dt)
         if n_steps < 3 or abs(n_steps * dt - t_max) > 1e-9 * t_max:
             raise ValueError(
@@ -74,18 +86,11 @@ class MPSSettings:
             )
         if self.algorithm not in ALGORITHMS:
             raise ValueError(f"algorithm must be one of {ALGORITHMS}; got algorithm = {self.algorithm!r}")
-        integer("n_bath", self.n_bath, minimum=1)
-        integer("initial_substeps", self.initial_substeps, minimum=1)
-        integer("dmrg_sweeps", self.dmrg_sweeps, minimum=2)
-        real_number("dmrg_tol", self.dmrg_tol, minimum=0.0, minimum_open=True)
-        real_number("krylov_tol", self.krylov_tol, minimum=0.0, minimum_open=True)
         if not isinstance(self.check_sectors, bool):
             raise ValueError(f"check_sectors must be a bool; got check_sectors = {self.check_sectors!r}")
         if not (isinstance(self.scratch_dir, (str, os.PathLike)) and os.path.isdir(self.scratch_dir)):
             raise ValueError(f"scratch_dir must be an existing directory; got scratch_dir = {self.scratch_dir!r}")
         object.__setattr__(self, "scratch_dir", os.fspath(self.scratch_dir))
-        integer("n_threads", self.n_threads, minimum=1)
-        integer("stack_mem_mib", self.stack_mem_mib, minimum=16)
 
     @property
     def n_steps(self) -> int:

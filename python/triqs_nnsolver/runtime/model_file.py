@@ -42,7 +42,7 @@ import numpy as np
 
 from ..model import ModelConfig
 from ..model.metadata import METADATA_FILE, METADATA_VERSION, MODEL_FORMAT, ModelMetadata, TrainingDomain
-from ..model_contract import ENERGY_UNIT, INPUT_DTYPE, ModelInputs, model_inputs, spectral_from_model_units
+from ..model_contract import ENERGY_UNIT, INPUT_DTYPE, PARAMS, ModelInputs, model_inputs, spectral_from_model_units
 from ..version import __version__
 from .errors import ModelLoadError
 from .runners import InputSpec, checked_model_path, load_runner
@@ -225,7 +225,15 @@ class LoadedModel:
         """The model's real-frequency grid (model energy unit), float64 array of shape (grid_n_w,)."""
         return self.metadata.model_config.grid
 
-    def predict(self, w, rho_Delta, U: float, eps_d: float, alpha=0.0) -> ModelPrediction:
+    def prepare(self, w, rho_Delta, U: float, eps_d: float, alpha=0.0) -> ModelInputs:
+        """The network's inputs for a caller's problem (``model_contract.model_inputs`` on this model's grid and
+        channels), without running it: what the training-domain check reads before :meth:`predict` runs."""
+        config = self.metadata.model_config
+        return model_inputs(config.grid, w, rho_Delta, U, eps_d, alpha, use_re_delta=config.use_re_delta)
+
+    def predict(
+        self, w, rho_Delta, U: float, eps_d: float, alpha=0.0, inputs: ModelInputs | None = None
+    ) -> ModelPrediction:
         """Run the network on a caller's real-axis problem, given and answered in the caller's energy unit.
 
         The problem is rescaled into model units and turned into every input channel the model's config
@@ -245,6 +253,8 @@ class LoadedModel:
             Interaction and impurity level (caller's energy unit).
         alpha : float or sequence of float
             Tilt angle(s) in radians, ``0 <= alpha < pi/2``; 0 (default) is the real axis.
+        inputs : ModelInputs, optional
+            The inputs :meth:`prepare` made of the same arguments (not made again).
 
         Returns
         -------
@@ -258,9 +268,8 @@ class LoadedModel:
         InferenceError
             If the network fails on its inputs.
         """
-        config = self.metadata.model_config
-        grid = config.grid
-        inputs = model_inputs(grid, w, rho_Delta, U, eps_d, alpha, use_re_delta=config.use_re_delta)
+        grid = self.metadata.model_config.grid
+        inputs = self.prepare(w, rho_Delta, U, eps_d, alpha) if inputs is None else inputs
         A_model = np.asarray(self.runner.forward(inputs.hybridization, inputs.params), dtype=float)  # (n_alpha, n_w')
         A = spectral_from_model_units(inputs.scale, grid, A_model, w)
         return ModelPrediction(np.asarray(w, dtype=float), A[0] if np.ndim(alpha) == 0 else A, inputs.scale, inputs)
@@ -274,7 +283,9 @@ def input_specs(config: ModelConfig) -> tuple[InputSpec, InputSpec]:
     """
     n_w, channels = config.grid_n_w, config.n_input_channels
     hybridization_shapes = ((n_w,), (n_w, 1)) if channels == 1 else ((n_w, channels),)
-    return InputSpec("hybridization", INPUT_DTYPE, hybridization_shapes), InputSpec("params", INPUT_DTYPE, ((3,),))
+    return InputSpec("hybridization", INPUT_DTYPE, hybridization_shapes), InputSpec(
+        "params", INPUT_DTYPE, ((len(PARAMS),),)
+    )
 
 
 def load_model(path, backend: str = "auto", num_threads: int | None = None) -> LoadedModel:

@@ -14,7 +14,7 @@ they only verify a file inside the shipped models folder against its shipped che
 (:func:`~triqs_nnsolver.runtime.default_model.verify_shipped_model`). Load files from trusted sources only.
 
 What is not here: exporting a model (the ``train`` layer does that) and any physics.
-Layer: ``runtime`` (above ``model``/``train``, below ``solver``).
+Layer: ``runtime`` (above ``model``/``train``, below ``impurity``).
 """
 
 from __future__ import annotations

@@ -135,9 +135,9 @@ def test_semicircular_bath_converges_with_the_number_of_levels():
         # error, 1e-5
         assert abs(report.total_weight - 0.25) < 1e-5
     # Measured max |Delta_fit - Delta| on the Matsubara axis: 1.8e-6 (8 levels), 5.9e-11 (16; 7.7e-9 with the
-    # Jacobian-scaled steps before issue 17). Bounds 3x the older measurements: a continuous density
-    # represented by n poles, the error falls roughly exponentially in n, and the 16-level optimum is flat.
-    assert errors[8] < 6e-6 and errors[16] < 3e-8
+    # Jacobian-scaled steps before issue 17). Bounds 3x (8 levels) and 10x (16 levels: the optimum is flat, so
+    # where the refinement stops varies more) the measurements: a continuous density represented by n poles.
+    assert errors[8] < 6e-6 and errors[16] < 6e-10
     assert errors[16] < errors[8] / 10
 
 

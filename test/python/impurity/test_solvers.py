@@ -151,8 +151,8 @@ def test_every_solver_implements_the_protocol(small_model_file):
         network = neural.solve(W, bethe_rho(1.0), 1.0, -0.5)
     # the resolution of the training targets in the caller's unit (model resolution times the energy scale)
     sigma_model = neural.model.metadata.data_resolution
-    expected = None if sigma_model is None else sigma_model * network.scale
-    assert network.resolution == (pytest.approx(expected) if expected is not None else None)
+    assert sigma_model is not None  # recorded by export since metadata version 2 (0.0: unbroadened targets)
+    assert network.resolution == pytest.approx(sigma_model * network.scale)
 
 
 def test_a_solver_without_solve_cannot_be_built():

@@ -46,7 +46,10 @@ def test_the_re_delta_channel_reaches_the_network(small_re_delta_model_file):
     [
         ({"alpha": -0.1}, r"alpha must be one or more angles in \[0, pi/2\) radians; got alpha = -0.1"),
         ({"U": float("nan")}, r"U must be a finite real number \(energy unit\); got U = nan"),
-        ({"rho_Delta": np.zeros(W.size)}, "rho_Delta must have a positive integral"),
+        ({"rho_Delta": np.zeros(W.size)}, "rho_Delta must be >= 0 with positive weight"),
+        ({"rho_Delta": -np.ones(W.size)}, "rho_Delta must be >= 0 with positive weight"),
+        ({"rho_Delta": np.full(W.size, np.nan)}, "rho_Delta must be finite"),
+        ({"rho_Delta": np.ones(3)}, "rho_Delta must have the shape of w"),
     ],
 )
 def test_predict_names_a_bad_argument(small_model_file, kwargs, message):
