@@ -1,4 +1,7 @@
-"""Package version (single source: read by pyproject.toml through scikit-build-core's regex provider)."""
+"""Package version (single source: read by pyproject.toml through scikit-build-core's regex provider).
+
+Layer: bottom.
+"""
 
 __all__ = ["__version__"]
 

@@ -205,11 +205,16 @@ def _named_layer(docstring: str) -> str | None:
     return "bottom" if match.group(1) == "bottom" else match.group(2)
 
 
-def _layer_mismatch(owner: str, docstring: str) -> str | None:
-    """Why a docstring's ``Layer:`` line does not name the layer ``owner`` of its module (None: it does)."""
+def _layer_mismatch(owner: str, docstring: str, required: bool = True) -> str | None:
+    """Why a docstring's ``Layer:`` line does not name the layer ``owner`` of its module (None: it does).
+
+    ``required``: a module (not a package ``__init__``) must have the line.
+    """
     named = _named_layer(docstring)
-    if named is None or owner in TOP_LEVEL:
+    if owner in TOP_LEVEL:
         return None
+    if named is None:
+        return "the module docstring has no 'Layer: ...' line" if required else None
     if named == "bottom":
         return None if LAYERS[owner] == 0 else f"docstring says layer 'bottom', the module is in {owner!r}"
     return None if named == owner else f"docstring names layer {named!r}, the module is in {owner!r}"
@@ -217,7 +222,8 @@ def _layer_mismatch(owner: str, docstring: str) -> str | None:
 
 @pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(PACKAGE_DIR)))
 def test_docstring_names_the_layer_of_its_module(path):
-    mismatch = _layer_mismatch(_subpackage(path), ast.get_docstring(ast.parse(path.read_text())))
+    docstring = ast.get_docstring(ast.parse(path.read_text()))
+    mismatch = _layer_mismatch(_subpackage(path), docstring, required=path.name != "__init__.py")
     assert mismatch is None, f"{path.relative_to(PACKAGE_DIR)}: {mismatch}"
 
 
@@ -231,4 +237,5 @@ def test_layer_check_catches_a_wrong_layer():
         == "docstring says layer 'bottom', the module is in 'dmft'"
     )
     assert _layer_mismatch("gf", "Layer: bottom, beside ``h5``.") is None
-    assert _layer_mismatch("gf", "No layer line.") is None
+    assert _layer_mismatch("gf", "No layer line.") == "the module docstring has no 'Layer: ...' line"
+    assert _layer_mismatch("gf", "No layer line.", required=False) is None

@@ -11,6 +11,8 @@ traceback: the library's messages name the argument, what was expected and what 
 MPI rank, a runtime error of the model); 2 bad arguments or input (``ValueError``, ``TypeError``,
 ``NotImplementedError``, as argparse's own usage errors); 3 a DMFT run that finished without converging.
 Any other exception is a bug and keeps its traceback.
+
+Layer: ``cli``.
 """
 
 from __future__ import annotations
