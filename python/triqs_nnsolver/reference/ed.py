@@ -26,9 +26,9 @@ over an orthonormal basis of every state within ``degeneracy_tol`` of the lowest
 sectors. Such states are assigned the energy E0 exactly, so a transition between two of them is a
 pole at exactly 0 (it appears in both the particle and the hole part).
 
-Ground-state search: ``U n_up n_dn >= 0`` bounds each sector's lowest energy between the filled
-one-body levels ``e(N_up) + e(N_dn)`` and that Slater determinant's energy; only sectors whose lower
-bound lies under the best upper bound are diagonalized (Lanczos for the lowest eigenvalue of large ones).
+Ground-state search: one-body spectra bound each sector's lowest energy from below and above
+(:func:`sector_energy_bounds`); only sectors whose lower bound lies under the best upper bound are
+diagonalized (Lanczos for the lowest eigenvalue of large ones).
 
 What it does not do: finite temperature, spin-dependent or complex couplings, more than
 :data:`MAX_BATH` bath levels per spin, more than one impurity orbital.
@@ -38,7 +38,7 @@ Layer: ``reference`` (layer 1); imports ``gf`` and ``bath``; numpy and scipy.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.linalg
@@ -58,7 +58,15 @@ from ..gf.poles import (
 from .fock import SpinfulSectors
 from .free_fermions import single_particle_hamiltonian
 
-__all__ = ["MAX_BATH", "SiamSolution", "solve_siam"]
+__all__ = [
+    "MAX_BATH",
+    "SiamSolution",
+    "solve_siam",
+    "check_siam_input",
+    "sector_energy_bounds",
+    "pole_sum",
+    "ground_state_occupations",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +108,9 @@ class SiamSolution:
         ``<n_{d,s}>`` in the ground state (dimensionless); equals ``hole.norm``.
     double_occupancy : float
         ``<n_d(up) n_d(dn)>`` (dimensionless).
+    diagnostics : dict
+        Solver-specific numbers (the Lanczos solver's Krylov sizes and convergence measure,
+        :func:`~triqs_nnsolver.reference.lanczos.solve_siam_lanczos`); empty for the dense ED.
     """
 
     bath: StarBath
@@ -113,6 +124,7 @@ class SiamSolution:
     hole: PoleSum
     n_d: float
     double_occupancy: float
+    diagnostics: dict = field(default_factory=dict)
 
     @property
     def poles(self) -> PoleSum:
@@ -161,14 +173,19 @@ class SiamSolution:
         return lesser_on_ray(self.hole, t, alpha)
 
 
-def _check_input(bath, U, eps_d, spin, degeneracy_tol) -> tuple[float, float, float]:
+def check_siam_input(bath, U, eps_d, spin, degeneracy_tol) -> tuple[float, float, float]:
+    """The arguments of a SIAM solve checked; returns ``(U, eps_d, degeneracy_tol)`` as floats.
+
+    ``bath`` must be a :class:`StarBath` (its size is each solver's own limit), ``U >= 0`` and ``eps_d`` finite
+    (energy unit), ``spin`` ``'up'`` or ``'down'``, ``degeneracy_tol > 0`` (energy unit).
+
+    Raises
+    ------
+    ValueError
+        Naming the offending argument, what was expected and the value received.
+    """
     if not isinstance(bath, StarBath):
         raise ValueError(f"bath must be a StarBath; got bath = {bath!r} of type {type(bath).__name__}")
-    if bath.n_bath > MAX_BATH:
-        raise ValueError(
-            f"bath must have at most MAX_BATH = {MAX_BATH} levels per spin (the excited sectors are diagonalized "
-            f"dense: 1225 states at 6 levels, 4900 at 7); got bath.n_bath = {bath.n_bath}"
-        )
     U = real_number("U", U)
     if U < 0:
         raise ValueError(f"U must be non-negative (repulsive; the sector search uses U n_up n_dn >= 0); got U = {U}")
@@ -188,13 +205,45 @@ def _lowest_eigenvalue(H) -> float:
     return float(scipy.sparse.linalg.eigsh(H, k=1, which="SA", v0=start, tol=0, return_eigenvectors=False)[0])
 
 
+def sector_energy_bounds(h: np.ndarray, U: float) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper bounds of the lowest energy of every sector ``(N_up, N_dn)``, from one-body spectra.
+
+    Lower: ``n_up n_dn >= lam (n_up + n_dn - 1)`` for ``0 <= lam <= 1`` (check the four occupations), so
+    ``H >= H_0(eps_d + lam U) - lam U`` and each sector lies above ``e_lam(N_up) + e_lam(N_dn) - lam U``, with
+    ``e_lam(N)`` the sum of the N lowest levels of ``h`` with ``h[0, 0]`` raised by ``lam U``; the largest over
+    ``lam`` in {0, 1/4, 1/2, 3/4, 1} is taken (``lam = 0`` is the bound of the bare levels). Upper: the
+    energy of the Slater determinant filling those orbitals, the smallest over the same ``lam``.
+
+    Parameters
+    ----------
+    h : ndarray, shape (n_orb, n_orb)
+        One-body matrix, impurity orbital 0 (energy unit).
+    U : float
+        Hubbard repulsion, ``U >= 0`` (energy unit).
+
+    Returns
+    -------
+    lower, upper : ndarray, shape (n_orb + 1, n_orb + 1)
+        Bounds indexed ``[N_up, N_dn]`` (energy unit).
+    """
+    lower = upper = None
+    for lam in (0.0, 0.25, 0.5, 0.75, 1.0):
+        shifted = h.copy()
+        shifted[0, 0] += lam * U
+        e, orbitals = np.linalg.eigh(shifted)
+        filled = np.concatenate([[0.0], np.cumsum(e)])  # lowest N-particle energy of H_0(eps_d + lam U)
+        n_d = np.concatenate([[0.0], np.cumsum(orbitals[0] ** 2)])  # <n_d> of that Slater determinant
+        low = filled[:, None] + filled[None, :] - lam * U
+        # <SD| H |SD> = <H_0(eps_d + lam U)> - lam U (n_d,up + n_d,dn) + U n_d,up n_d,dn (Wick, no d-spin mixing)
+        high = low + lam * U - lam * U * (n_d[:, None] + n_d[None, :]) + U * np.outer(n_d, n_d)
+        lower = low if lower is None else np.maximum(lower, low)
+        upper = high if upper is None else np.minimum(upper, high)
+    return lower, upper
+
+
 def _ground_manifold(sectors: SpinfulSectors, h: np.ndarray, tol: float):
     """E0 and ``{(n_up, n_dn): ground-state vectors (dim, k)}`` over all sectors (module docstring)."""
-    e, orbitals = np.linalg.eigh(h)
-    filled = np.concatenate([[0.0], np.cumsum(e)])  # lowest N-particle one-body energy, N = 0 .. n_orb
-    n_d_filled = np.concatenate([[0.0], np.cumsum(orbitals[0] ** 2)])  # <n_d> of that Slater determinant
-    lower = filled[:, None] + filled[None, :]
-    upper = lower + sectors.U * np.outer(n_d_filled, n_d_filled)
+    lower, upper = sector_energy_bounds(h, sectors.U)
     candidates = list(zip(*np.nonzero(lower <= upper.min() + tol), strict=True))
     lowest = {(int(nu), int(nd)): _lowest_eigenvalue(sectors.hamiltonian(nu, nd)) for nu, nd in candidates}
     logger.debug("ground-state search: %d of %d sectors diagonalized", len(lowest), lower.size)
@@ -236,16 +285,35 @@ def _lehmann(sectors: SpinfulSectors, ground: dict, E0: float, spin: str, tol: f
             E, X = eigensystem(minus)
             amplitude = X.T @ (sectors.impurity_annihilator(spin, *key) @ vectors)  # (dim_minus, k)
             hole.append((E0 - E, (amplitude**2).sum(axis=1) / degeneracy))
-    return _pole_sum(particle), _pole_sum(hole), degeneracy
+    return pole_sum(particle), pole_sum(hole), degeneracy
 
 
-def _pole_sum(parts: list) -> PoleSum:
-    """One PoleSum, sorted by energy, from (energies, weights) pairs; weights under _WEIGHT_FLOOR dropped."""
+def pole_sum(parts: list) -> PoleSum:
+    """One PoleSum, sorted by energy, from a list of ``(energies, weights)`` array pairs (energy unit, dimensionless).
+
+    Weights at or below ``1e-20`` (round-off of weights that vanish by symmetry) are dropped.
+    """
     energies = np.concatenate([e for e, _ in parts] or [np.zeros(0)])
     weights = np.concatenate([w for _, w in parts] or [np.zeros(0)])
     keep = weights > _WEIGHT_FLOOR
     order = np.argsort(energies[keep], kind="stable")
     return PoleSum(energies[keep][order], weights[keep][order])
+
+
+def ground_state_occupations(sectors: SpinfulSectors, ground: dict, spin: str) -> tuple[float, float]:
+    """``<n_{d,spin}>`` and ``<n_d(up) n_d(dn)>`` averaged over the ground manifold (dimensionless).
+
+    ``ground`` maps ``(n_up, n_dn)`` to orthonormal ground-state vectors of that sector, shape (dim, k).
+    """
+    degeneracy = sum(X.shape[1] for X in ground.values())
+    n_d = double_occupancy = 0.0
+    for (n_up, n_dn), vectors in ground.items():
+        probability = (vectors**2).sum(axis=1) / degeneracy  # (dim,) diagonal of the averaged density matrix
+        n_d += probability @ sectors.impurity_occupation(spin, n_up, n_dn)
+        double_occupancy += probability @ (
+            sectors.impurity_occupation("up", n_up, n_dn) * sectors.impurity_occupation("down", n_up, n_dn)
+        )
+    return float(n_d), float(double_occupancy)
 
 
 def solve_siam(
@@ -283,18 +351,17 @@ def solve_siam(
     Cost: the few ground-state candidate sectors plus the two sectors ``N_s +- 1`` per ground sector are
     diagonalized dense; the largest (6 bath levels) has 1225 states.
     """
-    U, eps_d, tol = _check_input(bath, U, eps_d, spin, degeneracy_tol)
+    U, eps_d, tol = check_siam_input(bath, U, eps_d, spin, degeneracy_tol)
+    if bath.n_bath > MAX_BATH:
+        raise ValueError(
+            f"bath must have at most MAX_BATH = {MAX_BATH} levels per spin (the excited sectors are diagonalized "
+            f"dense: 1225 states at 6 levels, 4900 at 7); got bath.n_bath = {bath.n_bath}"
+        )
     h = single_particle_hamiltonian(bath, eps_d)  # orbital 0 is the impurity
     sectors = SpinfulSectors(h, U)
     E0, ground = _ground_manifold(sectors, h, tol)
     particle, hole, degeneracy = _lehmann(sectors, ground, E0, spin, tol)
-    n_d = double_occupancy = 0.0
-    for (n_up, n_dn), vectors in ground.items():
-        probability = (vectors**2).sum(axis=1) / degeneracy  # (dim,) diagonal of the averaged density matrix
-        n_d += probability @ sectors.impurity_occupation(spin, n_up, n_dn)
-        double_occupancy += probability @ (
-            sectors.impurity_occupation("up", n_up, n_dn) * sectors.impurity_occupation("down", n_up, n_dn)
-        )
+    n_d, double_occupancy = ground_state_occupations(sectors, ground, spin)
     return SiamSolution(
         bath=bath,
         U=U,
@@ -305,6 +372,6 @@ def solve_siam(
         degeneracy=degeneracy,
         particle=particle,
         hole=hole,
-        n_d=float(n_d),
-        double_occupancy=float(double_occupancy),
+        n_d=n_d,
+        double_occupancy=double_occupancy,
     )
