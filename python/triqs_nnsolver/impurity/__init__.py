@@ -5,6 +5,7 @@
   an uncertainty where the solver has one);
 - :mod:`.neural`: :class:`NeuralImpuritySolver`, the exported network (the shipped model by default);
 - :mod:`.free`: :class:`FreeImpuritySolver`, the exact U = 0 answer;
+- :mod:`.lanczos`: :class:`LanczosImpuritySolver`, exact T = 0 for a discretized bath of up to 11 levels;
 - :mod:`.outputs`: the one output path from a real-axis solution ``A(w)`` to ``G_w``, ``Sigma_w``, ``G0_w``,
   ``Sigma_iw``, ``G_iw`` (Dyson, exact tail), ``G_tau``, ``G_l``, the density and Z.
 
@@ -12,6 +13,7 @@ Layer: ``impurity`` (above ``runtime``, below ``solver`` and ``dmft``).
 """
 
 from .free import FreeImpuritySolver
+from .lanczos import LanczosImpuritySolver
 from .neural import NeuralImpuritySolver
 from .outputs import (
     density,
@@ -40,6 +42,7 @@ __all__ = [
     "check_problem",
     "NeuralImpuritySolver",
     "FreeImpuritySolver",
+    "LanczosImpuritySolver",
     "integral_below_fermi_level",
     "density",
     "quasiparticle_weight",
