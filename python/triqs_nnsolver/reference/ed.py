@@ -66,6 +66,7 @@ __all__ = [
     "sector_energy_bounds",
     "pole_sum",
     "ground_state_occupations",
+    "ground_state_solution",
 ]
 
 logger = logging.getLogger(__name__)
@@ -361,6 +362,23 @@ def solve_siam(
     sectors = SpinfulSectors(h, U)
     E0, ground = _ground_manifold(sectors, h, tol)
     particle, hole, degeneracy = _lehmann(sectors, ground, E0, spin, tol)
+    return ground_state_solution(bath, U, eps_d, spin, sectors, E0, ground, (particle, hole), degeneracy)
+
+
+def ground_state_solution(
+    bath,
+    U: float,
+    eps_d: float,
+    spin: str,
+    sectors: SpinfulSectors,
+    E0: float,
+    ground: dict,
+    poles,
+    degeneracy: int,
+    diagnostics: dict | None = None,
+) -> SiamSolution:
+    """The :class:`SiamSolution` of a solved problem: its ground manifold ``ground`` (sector -> orthonormal vectors,
+    energy ``E0``), the particle and hole pole sums ``poles``, and the occupations averaged over the manifold."""
     n_d, double_occupancy = ground_state_occupations(sectors, ground, spin)
     return SiamSolution(
         bath=bath,
@@ -370,8 +388,9 @@ def solve_siam(
         E0=E0,
         ground_sectors=tuple(sorted(ground)),
         degeneracy=degeneracy,
-        particle=particle,
-        hole=hole,
+        particle=poles[0],
+        hole=poles[1],
         n_d=n_d,
         double_occupancy=double_occupancy,
+        **({} if diagnostics is None else {"diagnostics": diagnostics}),
     )

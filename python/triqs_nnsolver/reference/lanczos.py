@@ -49,7 +49,7 @@ import scipy.linalg
 
 from ..bath.star import StarBath
 from ..checks import integer, real_number, tilt_angle
-from .ed import SiamSolution, check_siam_input, ground_state_occupations, pole_sum, sector_energy_bounds
+from .ed import SiamSolution, check_siam_input, ground_state_solution, pole_sum, sector_energy_bounds
 from .fock import SpinfulSectors
 from .free_fermions import single_particle_hamiltonian
 from .krylov import continued_fraction, lanczos, tridiagonal_poles
@@ -330,25 +330,12 @@ def solve_siam_lanczos(
     middle = time.perf_counter()
     particle, hole, degeneracy, records = _green_function(sectors, ground, E0, spin, tol, settings)
     seconds = {"ground_state": middle - start, "green_function": time.perf_counter() - middle}
-    n_d, double_occupancy = ground_state_occupations(sectors, ground, spin)
     logger.debug("Lanczos SIAM: E0 = %.12g in %s, Krylov sizes %s", E0, sorted(ground), [r["size"] for r in records])
-    return SiamSolution(
-        bath=bath,
-        U=U,
-        eps_d=eps_d,
-        spin=spin,
-        E0=E0,
-        ground_sectors=tuple(sorted(ground)),
-        degeneracy=degeneracy,
-        particle=particle,
-        hole=hole,
-        n_d=n_d,
-        double_occupancy=double_occupancy,
-        diagnostics={
-            "krylov_sizes": tuple(r["size"] for r in records),
-            "krylov_change": max((r["change"] for r in records), default=0.0),
-            "krylov_runs": tuple(records),
-            "seconds": seconds,
-            **search,
-        },
-    )
+    diagnostics = {
+        "krylov_sizes": tuple(r["size"] for r in records),
+        "krylov_change": max((r["change"] for r in records), default=0.0),
+        "krylov_runs": tuple(records),
+        "seconds": seconds,
+        **search,
+    }
+    return ground_state_solution(bath, U, eps_d, spin, sectors, E0, ground, (particle, hole), degeneracy, diagnostics)
