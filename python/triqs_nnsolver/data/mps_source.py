@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
 import time
 from dataclasses import dataclass
 from numbers import Real
@@ -41,8 +40,7 @@ from ..mps import MPSSettings, solve_complex_time
 from ..spectral import gaussian_window_t_max
 from ..spectral.window import WINDOW_FLOOR
 from .families import FAMILIES, FAMILY_RANGES
-from .sample_loop import append_missing, check_run
-from .store import DatasetWriter
+from .sample_loop import write_run
 from .synthetic import check_problem_settings, draw_problem, sample_id
 
 __all__ = ["MPSDataSettings", "mps_sample", "generate_mps_samples"]
@@ -159,16 +157,14 @@ def generate_mps_samples(
 ) -> int:
     """Generate MPS samples ``0 .. n_samples - 1`` into a data file, resuming where a file stops.
 
-    Arguments, return value and errors as ``synthetic.generate_ed_samples`` (``out`` is a path here), with
+    Arguments, return value and errors as ``synthetic.generate_ed_samples`` (without ``**options``), with
     :class:`MPSDataSettings` for the settings. Each sample is appended atomically by ``DatasetWriter``: a run
     killed at any moment and started again with the same command continues with the first missing id.
     """
     settings = MPSDataSettings() if settings is None else settings
-    check_run(n_samples, seed, shard, sample_id)
     provenance = {"generator": "mps", "settings": settings.to_dict(), "seed": int(seed)}
-    with DatasetWriter(os.fspath(out), grid, alphas, settings.n_bath, provenance) as writer:
-
-        def make_sample(index: int) -> dict:
-            return mps_sample(seed, index, writer.grid, writer.alphas, settings)
-
-        return append_missing(writer, n_samples, seed, shard, sample_id, make_sample, progress, "mps")
+    return write_run(
+        out, n_samples, seed, grid, alphas, settings.n_bath, provenance,
+        lambda index, grid, alphas: mps_sample(seed, index, grid, alphas, settings),
+        sample_id, shard=shard, progress=progress,
+    )  # fmt: skip

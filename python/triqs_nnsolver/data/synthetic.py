@@ -41,14 +41,14 @@ draws everything from ``numpy.random.default_rng(sample_seed)``, where ``sample_
 one. A sample is a function of (seed, index) alone: a resumed, repeated or sharded run (index ``i`` on
 rank ``i % n_ranks``) writes each id once and reproduces it bit for bit.
 
-What is not here: the MPS backend (``triqs_nnsolver.mps``), MPI (the caller passes its shard).
+The Lanczos backend (:mod:`.lanczos_source`) builds its samples with :func:`exact_sample` too, with its own
+solver. What is not here: the MPS backend (:mod:`.mps_source`), MPI (the caller passes its shard).
 Layer: ``data``; imports ``gf``, ``bath``, ``reference``, ``spectral``.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
 import time
 from dataclasses import dataclass
 from numbers import Real
@@ -61,8 +61,7 @@ from ..model_contract import REFERENCE_HYBRIDIZATION_WEIGHT
 from ..reference import MAX_BATH, solve_siam
 from ..spectral import dtilt_dalpha, tilt
 from .families import FAMILIES, FAMILY_RANGES, FamilyDensity, sample_family
-from .sample_loop import append_missing, check_run
-from .store import DatasetWriter
+from .sample_loop import write_run
 
 __all__ = [
     "EDSettings",
@@ -70,7 +69,9 @@ __all__ = [
     "sample_id",
     "sample_seed",
     "check_problem_settings",
+    "check_target_settings",
     "draw_problem",
+    "exact_sample",
     "ed_sample",
     "generate_ed_samples",
 ]
@@ -102,6 +103,28 @@ def check_problem_settings(settings) -> None:
         raise ValueError(f"eps_d_reference must be one of {_EPS_D_REFERENCES}; got {settings.eps_d_reference!r}")
 
 
+def check_target_settings(settings, *, real_axis_optional: bool = False) -> None:
+    """Check the target fields shared by the settings of the exact sources (ED, Lanczos), and normalize them.
+
+    ``real_axis_width`` (> 0, energy unit; or None if ``real_axis_optional``: no ``A_real``), ``sigma_w`` (None
+    or a positive number, stored as float), and the binning of ``n_bath`` bins (``bath.bin_edges``).
+    ``settings`` is a frozen dataclass; the normalized values are set on it in place (from its ``__post_init__``).
+    """
+    if not (real_axis_optional and settings.real_axis_width is None):
+        expected = "None or a positive number" if real_axis_optional else "a positive number"
+        if isinstance(settings.real_axis_width, bool) or not (
+            isinstance(settings.real_axis_width, Real) and 0 < settings.real_axis_width < np.inf
+        ):
+            raise ValueError(f"real_axis_width must be {expected}; got real_axis_width = {settings.real_axis_width!r}")
+    if settings.sigma_w is not None:
+        if isinstance(settings.sigma_w, bool) or not (
+            isinstance(settings.sigma_w, Real) and 0 < settings.sigma_w < np.inf
+        ):
+            raise ValueError(f"sigma_w must be None or a positive number; got sigma_w = {settings.sigma_w!r}")
+        object.__setattr__(settings, "sigma_w", float(settings.sigma_w))
+    bin_edges(-1.0, 1.0, settings.n_bath, settings.binning, settings.Lambda)  # raises for an invalid binning
+
+
 @dataclass(frozen=True)
 class EDSettings:
     """Options of the exact-diagonalization source; stored (with the family ranges) in each file's provenance."""
@@ -122,13 +145,7 @@ class EDSettings:
             raise ValueError(
                 f"n_bath must be an integer in [1, {MAX_BATH}] (exact diagonalization); got {self.n_bath!r}"
             )
-        if not self.real_axis_width > 0:
-            raise ValueError(f"real_axis_width must be positive; got real_axis_width = {self.real_axis_width!r}")
-        if self.sigma_w is not None:
-            if isinstance(self.sigma_w, bool) or not (isinstance(self.sigma_w, Real) and 0 < self.sigma_w < np.inf):
-                raise ValueError(f"sigma_w must be None or a positive number; got sigma_w = {self.sigma_w!r}")
-            object.__setattr__(self, "sigma_w", float(self.sigma_w))
-        bin_edges(-1.0, 1.0, self.n_bath, self.binning, self.Lambda)  # raises for an invalid binning
+        check_target_settings(self)
 
     def to_dict(self) -> dict:
         """JSON-ready options, plus the ranges of the chosen families (for the file's provenance).
@@ -230,8 +247,12 @@ def draw_problem(seed: int, index: int, settings=None) -> EDProblem:
     return EDProblem(density, U, eps_d, bath, 0.5 * np.diff(edges)[k])
 
 
-def ed_sample(seed: int, index: int, grid, alphas, settings: EDSettings | None = None) -> dict:
-    """One exact-diagonalization sample, as a dict of the fields of ``data.schema.SAMPLE_FIELDS``.
+def exact_sample(seed: int, index: int, grid, alphas, settings, solve) -> dict:
+    """One sample of an exact source, as a dict of the fields of ``data.schema.SAMPLE_FIELDS`` (steps 1-5).
+
+    The problem is :func:`draw_problem`'s, the targets come from the poles of ``solve(problem)``, the input
+    ``rho_Delta``/``re_Delta`` from the problem's own levels (:meth:`EDProblem.sample_fields`): the ED and
+    Lanczos sources differ only in ``solve``, so their samples of one (seed, index) describe the same problem.
 
     Parameters
     ----------
@@ -241,16 +262,19 @@ def ed_sample(seed: int, index: int, grid, alphas, settings: EDSettings | None =
         Real frequencies of the stored functions (model energy unit), none exactly 0.
     alphas : array_like, shape (n_alpha,)
         Complex-time angles (radians), each in (0, pi/2).
-    settings : EDSettings, optional
-        Defaults to ``EDSettings()``.
+    settings : EDSettings or LanczosSettings
+        The problem-drawing fields, ``real_axis_width`` (None: ``A_real`` a NaN row) and ``sigma_w``.
+    solve : callable
+        ``solve(problem: EDProblem) -> reference.SiamSolution``, the exact T = 0 solution of the problem.
 
     Returns
     -------
     dict
         ``sample_id``, ``U``, ``eps_d``, ``rho_Delta``/``re_Delta`` (n_w,), ``bath_eps``/``bath_V``
-        (n_levels <= n_bath,), ``A_tilde``/``dA_tilde_dalpha`` (n_alpha, n_w), ``A_real`` (n_w,),
-        ``wall_time`` (s), ``truncation_error`` (NaN: exact), ``seed`` (the sample's stream seed),
-        ``max_bond_dim`` (-1: exact), ``ground_energy`` (the exact E0), ``energy_variance`` (NaN: exact).
+        (n_levels <= n_bath,), ``A_tilde``/``dA_tilde_dalpha`` (n_alpha, n_w), ``A_real`` (n_w,; NaN without
+        ``real_axis_width``), ``wall_time`` (s, solve included), ``truncation_error`` (NaN: exact), ``seed``
+        (the sample's stream seed), ``max_bond_dim`` (-1: exact), ``ground_energy`` (E0), ``energy_variance``
+        (NaN: exact).
 
     Raises
     ------
@@ -258,11 +282,10 @@ def ed_sample(seed: int, index: int, grid, alphas, settings: EDSettings | None =
         For an invalid seed, index, grid or alpha, or if the solution has a pole at exactly w = 0 (a
         degenerate ground state with a transition at the Fermi level), which the tilt cannot map.
     """
-    settings = EDSettings() if settings is None else settings
     grid = np.asarray(grid, dtype=np.float64)
     start = time.perf_counter()
     problem = draw_problem(seed, index, settings)
-    solution = solve_siam(problem.bath, problem.U, problem.eps_d)
+    solution = solve(problem)
     poles = solution.poles
     try:
         A_tilde = np.stack([tilt(poles, grid, alpha, sigma_w=settings.sigma_w) for alpha in alphas])  # (n_alpha, n_w)
@@ -276,13 +299,29 @@ def ed_sample(seed: int, index: int, grid, alphas, settings: EDSettings | None =
         **problem.sample_fields(seed, index, grid),
         "A_tilde": A_tilde,
         "dA_tilde_dalpha": dA_tilde,
-        "A_real": poles_spectral(poles, grid, settings.real_axis_width),
+        "A_real": (
+            np.full(grid.size, np.nan)
+            if settings.real_axis_width is None
+            else poles_spectral(poles, grid, settings.real_axis_width)
+        ),
         "wall_time": time.perf_counter() - start,
         "truncation_error": np.nan,
         "max_bond_dim": -1,
         "ground_energy": solution.E0,
         "energy_variance": np.nan,
     }
+
+
+def ed_sample(seed: int, index: int, grid, alphas, settings: EDSettings | None = None) -> dict:
+    """One exact-diagonalization sample (``reference.solve_siam``), as :func:`exact_sample` describes.
+
+    ``settings`` defaults to ``EDSettings()``; the other arguments, the fields and the errors are
+    :func:`exact_sample`'s.
+    """
+    settings = EDSettings() if settings is None else settings
+    return exact_sample(
+        seed, index, grid, alphas, settings, lambda problem: solve_siam(problem.bath, problem.U, problem.eps_d)
+    )
 
 
 def generate_ed_samples(
@@ -336,30 +375,9 @@ def generate_ed_samples(
             raise TypeError(f"pass either settings or options, not both; got options {sorted(options)}")
         settings = EDSettings(**options)
     settings = EDSettings() if settings is None else settings
-    check_run(n_samples, seed, shard, sample_id)
-    if isinstance(out, DatasetWriter):
-        writer, owned = out, False
-        if not (
-            np.array_equal(writer.grid, np.asarray(grid, float))
-            and np.array_equal(writer.alphas, np.asarray(alphas, float))
-        ):
-            raise ValueError(f"grid and alphas must equal those of the writer's file {writer.path}")
-        if writer.n_bath_max < settings.n_bath:
-            raise ValueError(f"n_bath = {settings.n_bath} exceeds the writer's n_bath_max = {writer.n_bath_max}")
-    else:
-        provenance = {"generator": "ed", "settings": settings.to_dict(), "seed": int(seed)}
-        writer, owned = DatasetWriter(os.fspath(out), grid, alphas, settings.n_bath, provenance), True
-    try:
-        return append_missing(
-            writer,
-            n_samples,
-            seed,
-            shard,
-            sample_id,
-            lambda index: ed_sample(seed, index, writer.grid, writer.alphas, settings),
-            progress,
-            "ed",
-        )
-    finally:
-        if owned:
-            writer.close()
+    provenance = {"generator": "ed", "settings": settings.to_dict(), "seed": int(seed)}
+    return write_run(
+        out, n_samples, seed, grid, alphas, settings.n_bath, provenance,
+        lambda index, grid, alphas: ed_sample(seed, index, grid, alphas, settings),
+        sample_id, shard=shard, progress=progress,
+    )  # fmt: skip
