@@ -9,6 +9,7 @@
 - :mod:`.splits`: deterministic train/validation/test split by sample id;
 - :mod:`.families`: random hybridization densities (model units, weight 1/4);
 - :mod:`.synthetic`: exact-diagonalization samples (:func:`generate_ed_samples`), resumable and shardable;
+- :mod:`.lanczos_source`: the same problems at 7-11 bath levels by Lanczos (:func:`generate_lanczos_samples`);
 - :mod:`.mps_source`: complex-time MPS samples (:func:`generate_mps_samples`, block2), same schema and ids.
 
 The torch ``Dataset`` over these files is the training side's, :mod:`triqs_nnsolver.train.dataset`: no
@@ -19,6 +20,7 @@ Layer: ``data`` (above ``gf``, ``h5``, ``bath``, ``reference``, ``spectral``, ``
 """
 
 from .families import FAMILIES, FAMILY_RANGES, FamilyDensity, sample_family
+from .lanczos_source import INPUT_BROADENING, LanczosSettings, generate_lanczos_samples, lanczos_sample
 from .merge import HASHED_FIELDS, dataset_hash, merge_shards
 from .mps_source import MPSDataSettings, generate_mps_samples, mps_sample
 from .resolution import data_resolution, settings_resolution
@@ -87,6 +89,10 @@ __all__ = [
     "sample_seed",
     "ed_sample",
     "generate_ed_samples",
+    "INPUT_BROADENING",
+    "LanczosSettings",
+    "lanczos_sample",
+    "generate_lanczos_samples",
     "MPSDataSettings",
     "mps_sample",
     "generate_mps_samples",
