@@ -1,24 +1,27 @@
 """The ``generate``, ``merge`` and ``inspect`` subcommands of ``triqs-nnsolver``: training data files.
 
-``triqs-nnsolver generate --backend {ed,mps} --n-samples N --out FILE [--seed S] [--families a,b] [--U-range a:b]
-[--eps-d-range=a:b] [--eps-d-absolute] [--alphas a,b,c] [--bath-sites N] [--sigma-w S] [--chi N] [--dt DT] [--t-max T]
-[--model-config FILE] [--no-progress]`` writes samples ``0 .. N-1`` of the run with seed S on the model's grid; running
-the same command again resumes (ids already in the file are skipped). A range that starts with a minus sign needs the
-``=`` form (``--eps-d-range=-1:1``), or argparse takes it for an option. Under ``mpiexec -n K`` every rank writes its
-own shard ``FILE.shard<r>of<K>.h5`` (samples ``i`` with ``i % K == r``; shards are kept, so a rerun resumes each of
-them) and rank 0 then merges the shards into FILE. ``triqs-nnsolver merge SHARD... --out FILE`` merges and checks files
-and prints the count and the content hash. ``triqs-nnsolver inspect FILE...`` prints what a data set holds (JSON:
-counts, ranges, resolution, the largest run diagnostics; ``data.summarize``).
+``triqs-nnsolver generate --backend {ed,lanczos,mps} --n-samples N --out FILE [--seed S] [--families a,b]
+[--U-range a:b] [--eps-d-range=a:b] [--eps-d-absolute] [--alphas a,b,c] [--bath-sites N] [--sigma-w S] [--chi N]
+[--dt DT] [--t-max T] [--model-config FILE] [--no-progress]`` writes samples ``0 .. N-1`` of the run with seed S on
+the model's grid; running the same command again resumes (ids already in the file are skipped). A range that starts
+with a minus sign needs the ``=`` form (``--eps-d-range=-1:1``), or argparse takes it for an option. Under ``mpiexec
+-n K`` every rank writes its own shard ``FILE.shard<r>of<K>.h5`` (samples ``i`` with ``i % K == r``; shards are kept,
+so a rerun resumes each of them) and rank 0 then merges the shards into FILE; the progress bar is rank 0's.
+``triqs-nnsolver merge SHARD... --out FILE`` merges and checks files and prints the count and the content hash.
+``triqs-nnsolver inspect FILE...`` prints what a data set holds (JSON: counts, ranges, resolution, the largest run
+diagnostics; ``data.summarize``).
 
-``--backend mps`` solves each sample by DMRG + TDVP (``triqs_nnsolver.mps``, block2, one thread per rank);
-``--chi``, ``--dt``, ``--t-max`` set its bond dimension and time grid, ``--bath-sites`` the chain sites per
-spin (default 5 for ``ed``, ``MPSSettings().n_bath`` for ``mps``). ``--sigma-w S`` sets the frequency
-resolution of the targets (``A~`` and ``dA~/dalpha`` convolved with a Gaussian of deviation S; 0: none):
-``ed`` default none (exact tilt), ``mps`` default ``MPSDataSettings().sigma_w`` with the Gaussian time window;
-for ``mps`` the window and t_max go together (``t_max >= 4.29 / S``, ``spectral.gaussian_window_t_max``): S
-alone sets t_max, ``--t-max`` alone sets S = 4.29 / t_max, both are checked. Parsing and calling only
-(``triqs_nnsolver.data``). Both backends run best with ``OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1`` and MPI
-ranks for parallelism.
+``--backend ed`` solves each sample by dense ED (``data.EDSettings``), ``--backend lanczos`` the same problems by
+Lanczos (``data.LanczosSettings``: up to 11 levels, about 1 s a sample at 9 on one core, no ``A_real``),
+``--backend mps`` by DMRG + TDVP (``triqs_nnsolver.mps``, block2, one thread per rank); ``--chi``, ``--dt``,
+``--t-max`` set the MPS bond dimension and time grid and are refused with the other backends. ``--bath-sites`` sets
+the bath levels per spin (default 5 for ``ed``, 9 for ``lanczos``, ``MPSSettings().n_bath`` for ``mps``).
+``--sigma-w S`` sets the frequency resolution of the targets (``A~`` and ``dA~/dalpha`` convolved with a Gaussian
+of deviation S; 0: none): ``ed`` and ``lanczos`` default none (exact tilt), ``mps`` default
+``MPSDataSettings().sigma_w`` with the Gaussian time window; for ``mps`` the window and t_max go together
+(``t_max >= 4.29 / S``, ``spectral.gaussian_window_t_max``): S alone sets t_max, ``--t-max`` alone sets
+S = 4.29 / t_max, both are checked. Parsing and calling only (``triqs_nnsolver.data``). All backends run best with
+``OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1`` and MPI ranks for parallelism.
 Layer: ``cli``. Its arguments are added by :func:`add_arguments` when ``cli.main`` runs one of its commands.
 """
 
@@ -32,9 +35,11 @@ from .. import mpi
 from ..data import (
     FAMILIES,
     EDSettings,
+    LanczosSettings,
     MPSDataSettings,
     dataset_hash,
     generate_ed_samples,
+    generate_lanczos_samples,
     generate_mps_samples,
     merge_shards,
     summarize,
@@ -46,7 +51,6 @@ from ..spectral import gaussian_window_sigma_w, gaussian_window_t_max
 __all__ = ["DEFAULT_ALPHAS", "add_arguments", "run_generate", "run_merge", "run_inspect"]
 
 DEFAULT_ALPHAS = (0.1, 0.2, 0.4)  # radians; our choice, between the nearly real-axis and the cheap MPS runs
-_ED_BATH_SITES = 5  # default bath levels of the ed backend (odd: no zero mode at half filling)
 
 
 def _range(text: str) -> tuple[float, float]:
@@ -89,15 +93,21 @@ def run_generate(arguments: argparse.Namespace) -> int:
         "eps_d_range": arguments.eps_d_range,
         "eps_d_reference": "fermi_level" if arguments.eps_d_absolute else "half_filling",
     }
-    if arguments.backend == "ed":
+    if arguments.backend in ("ed", "lanczos"):
         mps_only = [
             f"--{name.replace('_', '-')}" for name in ("chi", "dt", "t_max") if getattr(arguments, name) is not None
         ]
         if mps_only:
-            raise ValueError(f"{', '.join(mps_only)} apply to --backend mps only; got them with --backend ed")
-        n_bath = _ED_BATH_SITES if arguments.bath_sites is None else arguments.bath_sites
+            raise ValueError(
+                f"{', '.join(mps_only)} apply to --backend mps only; got them with --backend {arguments.backend}"
+            )
+        settings_class, generate = {
+            "ed": (EDSettings, generate_ed_samples),
+            "lanczos": (LanczosSettings, generate_lanczos_samples),
+        }[arguments.backend]
+        n_bath = settings_class().n_bath if arguments.bath_sites is None else arguments.bath_sites
         sigma_w = arguments.sigma_w or None  # 0 or absent: the exact tilt
-        settings, generate = EDSettings(**common, n_bath=n_bath, sigma_w=sigma_w), generate_ed_samples
+        settings = settings_class(**common, n_bath=n_bath, sigma_w=sigma_w)
     else:
         window = {}
         t_max = arguments.t_max
@@ -148,7 +158,9 @@ def add_arguments(command: str, parser: argparse.ArgumentParser) -> None:
 
 
 def _add_generate_arguments(generate: argparse.ArgumentParser) -> None:
-    generate.add_argument("--backend", choices=("ed", "mps"), required=True, help="solver that produces the samples")
+    generate.add_argument(
+        "--backend", choices=("ed", "lanczos", "mps"), required=True, help="solver that produces the samples"
+    )
     generate.add_argument("--n-samples", type=int, required=True, help="samples 0 .. N-1 of the run")
     generate.add_argument("--out", required=True, help="data file (resumed if it exists)")
     generate.add_argument("--seed", type=int, default=0, help="run seed, 0 <= S < 2**31 (default 0)")
@@ -160,13 +172,16 @@ def _add_generate_arguments(generate: argparse.ArgumentParser) -> None:
     generate.add_argument("--eps-d-absolute", action="store_true", help="--eps-d-range gives eps_d itself")
     generate.add_argument("--alphas", type=_floats, default=DEFAULT_ALPHAS, help="radians, comma-separated")
     generate.add_argument(
-        "--bath-sites", type=int, default=None, help="bath levels per spin (default: ed 5, mps MPSSettings().n_bath)"
+        "--bath-sites",
+        type=int,
+        default=None,
+        help="bath levels per spin (default: ed 5, lanczos 9, mps MPSSettings().n_bath)",
     )
     generate.add_argument(
         "--sigma-w",
         type=float,
         default=None,
-        help="frequency resolution of the targets, Gaussian deviation (0: none; default: ed none, mps 0.2)",
+        help="frequency resolution of the targets, Gaussian deviation (0: none; default: ed, lanczos none; mps 0.2)",
     )
     generate.add_argument("--chi", type=int, default=None, help="mps: bond dimension (default MPSSettings().chi)")
     generate.add_argument("--dt", type=float, default=None, help="mps: time step (default MPSSettings().dt)")

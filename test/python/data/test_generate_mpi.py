@@ -4,7 +4,14 @@ import pytest
 
 from triqs_nnsolver import mpi
 from triqs_nnsolver.cli import main
-from triqs_nnsolver.data import EDSettings, dataset_hash, generate_ed_samples, read_dataset
+from triqs_nnsolver.data import (
+    EDSettings,
+    LanczosSettings,
+    dataset_hash,
+    generate_ed_samples,
+    generate_lanczos_samples,
+    read_dataset,
+)
 from triqs_nnsolver.model import ModelConfig
 
 pytestmark = pytest.mark.mpi
@@ -26,6 +33,28 @@ def test_two_ranks_write_shards_that_merge_into_the_single_rank_result(tmp_path)
         reference = folder / "serial.h5"
         generate_ed_samples(reference, 6, 5, config.grid, (0.2, 0.4), EDSettings(n_bath=3), progress=False)
         assert read_dataset(out)["sample_id"].size == 6
+        assert dataset_hash([out]) == dataset_hash([reference])  # the same samples, bit for bit
+    mpi.barrier()
+
+
+def test_two_lanczos_ranks_write_shards_that_merge_into_the_single_rank_result(tmp_path):
+    """``--backend lanczos``, 5 levels (Lanczos ground-state search), 4 samples on 2 ranks."""
+    assert mpi.size() == 2, "run with `mpiexec -n 2` (make test-mpi)"
+    folder = mpi.bcast(tmp_path)
+    config = ModelConfig(grid_n_w=16)
+    if mpi.is_master_node():
+        (folder / "model.json").write_text(config.to_json())
+    mpi.barrier()
+    out = folder / "lanczos.h5"
+    arguments = ["generate", "--backend", "lanczos", "--n-samples", "4", "--out", str(out), "--seed", "6"]
+    arguments += ["--bath-sites", "5", "--alphas", "0.2,0.4", "--model-config", str(folder / "model.json")]
+    assert main([*arguments, "--no-progress"]) == 0
+    mpi.barrier()
+    if mpi.is_master_node():
+        reference = folder / "serial.h5"
+        settings = LanczosSettings(n_bath=5)
+        generate_lanczos_samples(reference, 4, 6, config.grid, (0.2, 0.4), settings, progress=False)
+        assert read_dataset(out)["provenance"]["generator"] == "lanczos"
         assert dataset_hash([out]) == dataset_hash([reference])  # the same samples, bit for bit
     mpi.barrier()
 
