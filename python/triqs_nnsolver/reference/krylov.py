@@ -175,6 +175,7 @@ def lanczos(
         Q[k + 1] = r / b
         if stop is not None and (k + 1) % check_every == 0 and stop(np.array(a), np.array(beta[:-1]), b):
             break
+    invariant = invariant or len(a) == dim  # dim steps span the whole space: T holds every pole
     return LanczosRun(
         a=np.array(a),
         beta=np.array(beta[: len(a) - 1]),

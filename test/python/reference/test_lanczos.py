@@ -153,3 +153,14 @@ def test_eleven_levels_u0_equals_free_fermions():
     e, w = merged(fast.particle.energies, fast.particle.weights)
     np.testing.assert_allclose(e, particle.energies, rtol=0, atol=1e-10)  # closed Krylov space, as at 9 levels
     np.testing.assert_allclose(w, particle.weights, rtol=0, atol=1e-10)
+
+
+def test_a_run_that_fills_a_small_sector_is_exact_without_warning():
+    """A 3-level bath: a Lanczos run spans the whole (tiny) target sector and is marked exact, not unconverged."""
+    import warnings
+
+    bath = StarBath(np.array([-1.0, 0.2, 0.9]), np.array([0.3, 0.4, 0.2]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # "reached max_krylov ... change inf" before the fix
+        solution = solve_siam_lanczos(bath, 2.0, -1.0)
+    assert solution.E0 == pytest.approx(solve_siam(bath, 2.0, -1.0).E0, abs=1e-12)  # measured 1.8e-15
