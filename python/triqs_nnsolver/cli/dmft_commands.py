@@ -6,7 +6,11 @@ the TRIQS-layout archive and the PNG, and prints a short summary. ``triqs-nnsolv
 --direction up|down`` runs the U values in order, each from the previous solution (hysteresis), and writes
 one archive and a plot of Z(U) and A(0)(U). Both accept the numerical options of
 :class:`triqs_nnsolver.dmft.BetheDMFTConfig` (``--mixing``, ``--anderson``, ``--tol``, ``--max-iter``,
-``--n-w``, ``--w-max``, ``--n-iw``) and ``--solver free`` (the exact U = 0 solver, for checks).
+``--n-w``, ``--w-max``, ``--n-iw``), ``--solver lanczos`` (the exact T = 0 solve of an ``--n-bath``-level star
+bath discretizing the self-consistent bath at every iteration, Gaussian-broadened by ``--broadening``;
+:class:`triqs_nnsolver.impurity.LanczosImpuritySolver`) and ``--solver free`` (the exact U = 0 solver, for
+checks). The archive's ``solver`` group records the solver's settings (for Lanczos ``n_bath``, ``binning``,
+``broadening`` when given) and the ``resolution`` of the last solve (energy unit).
 
 Exit status: 0 converged; 3 finished but not converged (``bethe``: the run; ``bethe-scan``: any point;
 outputs are written and flagged all the same); 1 a run-time error (e.g. no model); 2 bad arguments (the
@@ -75,8 +79,10 @@ def _config(arguments: argparse.Namespace, U: float) -> BetheDMFTConfig:
 
 
 def _solver(arguments: argparse.Namespace, U_values):
-    from ..impurity import FreeImpuritySolver, NeuralImpuritySolver
+    from ..impurity import FreeImpuritySolver, LanczosImpuritySolver, NeuralImpuritySolver
 
+    if arguments.solver == "lanczos":
+        return LanczosImpuritySolver(n_bath=arguments.n_bath, broadening=arguments.broadening)
     if arguments.solver == "free":
         if any(U != 0 for U in U_values):
             raise ValueError(f"--solver free is exact only at U = 0; got --U {', '.join(f'{U:g}' for U in U_values)}")
@@ -154,7 +160,13 @@ def _add_common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", default=None, metavar="PATH", help="exported model file (default: shipped)")
     parser.add_argument("--backend", choices=("auto", "c++", "python"), default="auto", help="model runner")
     parser.add_argument("--real-axis", choices=("direct", "first_order"), default="direct", help="network readout")
-    parser.add_argument("--solver", choices=("neural", "free"), default="neural", help="free: exact, U = 0 only")
+    parser.add_argument(
+        "--solver", choices=("neural", "lanczos", "free"), default="neural", help="free: exact, U = 0 only"
+    )
+    parser.add_argument("--n-bath", type=int, default=9, help="lanczos: bath levels per spin, 1 to 11 (default 9)")
+    parser.add_argument(
+        "--broadening", type=float, default=None, help="lanczos: Gaussian width (default half the level spacing)"
+    )
     parser.add_argument("--normalize", action="store_true", help="rescale the network's A to int A = 1")
     parser.add_argument("--no-plot", action="store_true", help="write no PNG")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (batch jobs)")

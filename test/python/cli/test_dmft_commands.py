@@ -86,3 +86,26 @@ def test_bethe_scan_with_the_small_network(small_model_file, tmp_path, capsys):
         assert list(ar["scan"]["U"]) == [1.0, 0.5]
         assert ar["point_000"]["config"]["start"] == "insulator"
     assert out.with_suffix(".png").stat().st_size > 10_000
+
+
+def test_bethe_and_scan_with_the_lanczos_solver_record_bath_and_resolution(tmp_path, capsys):
+    options = ["--solver", "lanczos", "--n-bath", "5", "--max-iter", "2", "--n-w", "400", "--n-iw", "20"]
+    options += ["--no-plot", "--no-progress"]
+    out = tmp_path / "lanczos.h5"
+    with pytest.warns(UserWarning, match="not converged"):  # two iterations from the semicircle: not converged
+        status = main(["bethe", "--U", "2", *options, "--out", str(out)])
+    assert status == EXIT_NOT_CONVERGED
+    assert "NOT converged after 2 iterations" in capsys.readouterr().out
+    with HDFArchive(str(out), "r") as ar:
+        solver = ar["solver"]
+        assert solver["n_bath"] == 5 and solver["binning"] == "linear" and "broadening" not in solver
+        assert solver["resolution"] > 0  # the default width: half the level spacing of the support
+        assert ar["results"]["n_iter"] == 2
+    out = tmp_path / "lanczos_scan.h5"
+    with pytest.warns(UserWarning, match="not converged"):
+        status = main(["bethe-scan", "--U", "1,2", *options, "--broadening", "0.2", "--out", str(out)])
+    assert status == EXIT_NOT_CONVERGED
+    with HDFArchive(str(out), "r") as ar:
+        assert list(ar["scan"]["U"]) == [1.0, 2.0]
+        for point in ("point_000", "point_001"):
+            assert ar[point]["solver"]["broadening"] == ar[point]["solver"]["resolution"] == 0.2
