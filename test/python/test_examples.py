@@ -74,3 +74,18 @@ def test_hybridization_families_example(tmp_path):
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr  # it raises if a density misses int = 1/4
     assert (tmp_path / "hybridization_families.png").stat().st_size > 0
+
+
+def test_lanczos_references_table_and_plot(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES / "lanczos_references.py"), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (
+        "halffilling_up_metal.h5: U_c2 = " in result.stdout
+        and "halffilling_down_insulator.h5: U_c1 = " in result.stdout
+    )
+    assert (tmp_path / "lanczos_references.png").stat().st_size > 10_000
