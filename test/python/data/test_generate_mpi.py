@@ -17,7 +17,24 @@ from triqs_nnsolver.model import ModelConfig
 pytestmark = pytest.mark.mpi
 
 
-def test_two_ranks_write_shards_that_merge_into_the_single_rank_result(tmp_path):
+@pytest.mark.parametrize(
+    "backend, n_bath, write_serial",
+    [
+        (
+            "ed",
+            3,
+            lambda out, grid: generate_ed_samples(out, 6, 5, grid, (0.2, 0.4), EDSettings(n_bath=3), progress=False),
+        ),
+        (  # 5 levels: the Lanczos ground-state search
+            "lanczos",
+            5,
+            lambda out, grid: generate_lanczos_samples(
+                out, 6, 5, grid, (0.2, 0.4), LanczosSettings(n_bath=5), progress=False
+            ),
+        ),
+    ],
+)
+def test_two_ranks_write_shards_that_merge_into_the_single_rank_result(tmp_path, backend, n_bath, write_serial):
     assert mpi.size() == 2, "run with `mpiexec -n 2` (make test-mpi)"
     folder = mpi.bcast(tmp_path)  # one folder for both ranks
     config = ModelConfig(grid_n_w=16)
@@ -25,36 +42,15 @@ def test_two_ranks_write_shards_that_merge_into_the_single_rank_result(tmp_path)
         (folder / "model.json").write_text(config.to_json())
     mpi.barrier()
     out = folder / "parallel.h5"
-    arguments = ["generate", "--backend", "ed", "--n-samples", "6", "--out", str(out), "--seed", "5"]
-    arguments += ["--bath-sites", "3", "--alphas", "0.2,0.4", "--model-config", str(folder / "model.json")]
+    arguments = ["generate", "--backend", backend, "--n-samples", "6", "--out", str(out), "--seed", "5"]
+    arguments += ["--bath-sites", str(n_bath), "--alphas", "0.2,0.4", "--model-config", str(folder / "model.json")]
     assert main([*arguments, "--no-progress"]) == 0
     mpi.barrier()  # rank 0 merges the shards before it reaches this barrier
     if mpi.is_master_node():
         reference = folder / "serial.h5"
-        generate_ed_samples(reference, 6, 5, config.grid, (0.2, 0.4), EDSettings(n_bath=3), progress=False)
-        assert read_dataset(out)["sample_id"].size == 6
-        assert dataset_hash([out]) == dataset_hash([reference])  # the same samples, bit for bit
-    mpi.barrier()
-
-
-def test_two_lanczos_ranks_write_shards_that_merge_into_the_single_rank_result(tmp_path):
-    """``--backend lanczos``, 5 levels (Lanczos ground-state search), 4 samples on 2 ranks."""
-    assert mpi.size() == 2, "run with `mpiexec -n 2` (make test-mpi)"
-    folder = mpi.bcast(tmp_path)
-    config = ModelConfig(grid_n_w=16)
-    if mpi.is_master_node():
-        (folder / "model.json").write_text(config.to_json())
-    mpi.barrier()
-    out = folder / "lanczos.h5"
-    arguments = ["generate", "--backend", "lanczos", "--n-samples", "4", "--out", str(out), "--seed", "6"]
-    arguments += ["--bath-sites", "5", "--alphas", "0.2,0.4", "--model-config", str(folder / "model.json")]
-    assert main([*arguments, "--no-progress"]) == 0
-    mpi.barrier()
-    if mpi.is_master_node():
-        reference = folder / "serial.h5"
-        settings = LanczosSettings(n_bath=5)
-        generate_lanczos_samples(reference, 4, 6, config.grid, (0.2, 0.4), settings, progress=False)
-        assert read_dataset(out)["provenance"]["generator"] == "lanczos"
+        write_serial(reference, config.grid)
+        data = read_dataset(out)
+        assert data["sample_id"].size == 6 and data["provenance"]["generator"] == backend
         assert dataset_hash([out]) == dataset_hash([reference])  # the same samples, bit for bit
     mpi.barrier()
 
