@@ -22,6 +22,7 @@ import numpy as np
 
 from ..bath.discretize import discretize
 from ..checks import integer, real_number
+from ..gf import spectral_norm
 from ..reference import solve_siam_lanczos
 from ..reference.lanczos import MAX_BATH_LANCZOS
 from .solution import ImpuritySolution, ImpuritySolver, check_problem
@@ -78,8 +79,9 @@ class LanczosImpuritySolver(ImpuritySolver):
         w, rho, U, eps_d = check_problem(w, rho_Delta, U, eps_d)
         inside = np.flatnonzero(rho >= _TAIL * rho.max())
         lo, hi = inside[0], inside[-1]
-        kept = np.where((np.arange(w.size) >= lo) & (np.arange(w.size) <= hi), rho, 0.0)
-        discarded = 1.0 - np.trapezoid(kept, w) / np.trapezoid(rho, w)
+        kept = np.zeros_like(rho)
+        kept[lo : hi + 1] = rho[lo : hi + 1]
+        discarded = 1.0 - float(spectral_norm(w, kept)) / float(spectral_norm(w, rho))
         bath = discretize(w, kept, self.n_bath, self.binning, self.Lambda)
         width = self.broadening if self.broadening is not None else (w[hi] - w[lo]) / (2 * self.n_bath)
         if not width > 0:  # a single non-zero sample: fall back to the grid step there
