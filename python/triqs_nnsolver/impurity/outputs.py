@@ -44,6 +44,7 @@ __all__ = [
     "density",
     "quasiparticle_weight",
     "g0_real_axis",
+    "pole_width",
     "real_axis_functions",
     "matsubara_functions",
     "tau_from_iw",
@@ -136,8 +137,16 @@ def g0_real_axis(w: np.ndarray, Delta_w: np.ndarray, eps: float) -> np.ndarray:
         ``G0_w`` (1/energy), finite at every mesh point.
     """
     d = w - eps - Delta_w
-    width = np.gradient(w) * np.maximum(np.abs(np.gradient(d.real, w)), 1.0)
-    return 1.0 / (d.real + 1j * np.maximum(d.imag, width))
+    return 1.0 / (d.real + 1j * np.maximum(d.imag, pole_width(w, Delta_w, eps)))
+
+
+def pole_width(w: np.ndarray, Delta_w: np.ndarray, eps: float) -> np.ndarray:
+    """``h |d Re(w - eps - Delta_w) / dw|`` (``h`` the local mesh step, the slope at least 1), energy unit.
+
+    Where ``pi rho_Delta = Im(w - eps - Delta_w)`` is below it, the bath does not broaden a pole of ``G0`` on the
+    mesh: :func:`g0_real_axis` gives the pole this width, and ``solver.hybridization`` reports a bound state there.
+    """
+    return np.gradient(w) * np.maximum(np.abs(np.gradient((w - eps - Delta_w).real, w)), 1.0)
 
 
 def real_axis_functions(w, A, Delta_w, eps: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -23,6 +23,7 @@ import numpy as np
 from ..bath import FitReport, StarBath, fit_star_bath, hybridization_from_g0, hybridization_real_axis
 from ..checks import real_number
 from ..gf import MeshImFreq, retarded_from_spectral, spectral_moments, spectral_norm
+from ..impurity import pole_width
 
 __all__ = [
     "RealAxisHybridization",
@@ -185,8 +186,7 @@ def _bound_states(w: np.ndarray, Delta_w: np.ndarray, eps: float) -> list[tuple[
     """
     d = (w - eps - Delta_w).real
     slope = np.gradient(d, w)
-    # pi rho_Delta below h |d'|, where impurity.g0_real_axis broadens: nothing on the mesh broadens a pole there
-    unresolved = -Delta_w.imag < np.gradient(w) * np.maximum(np.abs(slope), 1.0)
+    unresolved = -Delta_w.imag < pole_width(w, Delta_w, eps)  # where impurity.g0_real_axis broadens the pole
     states = [(float(w[i]), float(1 / abs(slope[i]))) for i in np.flatnonzero(unresolved & (d == 0))]
     for i in np.flatnonzero(unresolved[:-1] & unresolved[1:] & (d[:-1] * d[1:] < 0)):
         states.append(
