@@ -10,6 +10,11 @@ so a rerun resumes each of them) and rank 0 then merges the shards into FILE; th
 ``triqs-nnsolver merge SHARD... --out FILE`` merges and checks files and prints the count and the content hash.
 ``triqs-nnsolver inspect FILE...`` prints what a data set holds (JSON: counts, ranges, resolution, the largest run
 diagnostics; ``data.summarize``).
+``triqs-nnsolver retarget IN --out OUT [--n-w N --w-max W | --model-config FILE] [--alphas a,b] [--sigma-w S]
+[--real-axis-width W] [--compact]`` recomputes the inputs and targets of a schema-3 file from its poles or series
+(``data.retarget_file``) on another grid, at other alphas (poles only) or another resolution (``--sigma-w 0``:
+unbroadened, poles only), and writes a compressed file; ``--compact`` writes the raw data only (the form the
+repository keeps). Prints the report as JSON.
 
 ``--backend ed`` solves each sample by dense ED (``data.EDSettings``), ``--backend lanczos`` the same problems by
 Lanczos (``data.LanczosSettings``: up to 11 levels, about 1 s a sample at 9 on one core, no ``A_real``),
@@ -44,11 +49,12 @@ from ..data import (
     merge_shards,
     summarize,
 )
+from ..data.retarget import KEEP, retarget_file
 from ..model import ModelConfig
 from ..mps import MPSSettings
 from ..spectral import gaussian_window_sigma_w, gaussian_window_t_max
 
-__all__ = ["DEFAULT_ALPHAS", "add_arguments", "run_generate", "run_merge", "run_inspect"]
+__all__ = ["DEFAULT_ALPHAS", "add_arguments", "run_generate", "run_merge", "run_inspect", "run_retarget"]
 
 DEFAULT_ALPHAS = (0.1, 0.2, 0.4)  # radians; our choice, between the nearly real-axis and the cheap MPS runs
 
@@ -150,11 +156,51 @@ def run_inspect(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def add_arguments(command: str, parser: argparse.ArgumentParser) -> None:
-    """Add the arguments of ``command`` (``generate``, ``merge`` or ``inspect``) to its parser (``cli.main``)."""
-    {"generate": _add_generate_arguments, "merge": _add_merge_arguments, "inspect": _add_inspect_arguments}[command](
-        parser
+def run_retarget(arguments: argparse.Namespace) -> int:
+    """The ``retarget`` command (module docstring): write OUT, print the report as JSON. Returns 0."""
+    grid = None
+    if arguments.model_config is not None:
+        if arguments.n_w is not None or arguments.w_max is not None:
+            raise ValueError("give the grid either by --model-config or by --n-w and --w-max, not both")
+        grid = ModelConfig.from_json(Path(arguments.model_config).read_text()).grid
+    elif (arguments.n_w is None) != (arguments.w_max is None):
+        raise ValueError(f"--n-w and --w-max go together; got --n-w {arguments.n_w}, --w-max {arguments.w_max}")
+    elif arguments.n_w is not None:
+        grid = ModelConfig(grid_n_w=arguments.n_w, grid_w_max=arguments.w_max).grid
+    sigma_w = KEEP if arguments.sigma_w is None else (arguments.sigma_w or None)
+    width = KEEP if arguments.real_axis_width is None else (arguments.real_axis_width or None)
+    report = retarget_file(
+        arguments.input, arguments.out, grid, arguments.alphas, sigma_w, width, grid_functions=not arguments.compact
     )
+    print(json.dumps(report))
+    return 0
+
+
+def add_arguments(command: str, parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``command`` (``generate``, ``merge``, ``inspect`` or ``retarget``) to its parser."""
+    {
+        "generate": _add_generate_arguments,
+        "merge": _add_merge_arguments,
+        "inspect": _add_inspect_arguments,
+        "retarget": _add_retarget_arguments,
+    }[command](parser)
+
+
+def _add_retarget_arguments(retarget: argparse.ArgumentParser) -> None:
+    retarget.add_argument("input", help="a schema-3 data file with raw data (poles or series)")
+    retarget.add_argument("--out", required=True, help="output file (compressed; replaced atomically)")
+    retarget.add_argument("--n-w", type=int, default=None, help="grid points of ModelConfig's grid (with --w-max)")
+    retarget.add_argument(
+        "--w-max", type=float, default=None, help="grid half-width of ModelConfig's grid (with --n-w)"
+    )
+    retarget.add_argument("--model-config", default=None, help="ModelConfig JSON file giving the grid")
+    retarget.add_argument("--alphas", type=_floats, default=None, help="radians, comma-separated (poles only)")
+    retarget.add_argument("--sigma-w", type=float, default=None, help="target resolution (0: none; default: keep)")
+    retarget.add_argument(
+        "--real-axis-width", type=float, default=None, help="A_real's Lorentzian half-width (0: none; default: keep)"
+    )
+    retarget.add_argument("--compact", action="store_true", help="write the raw data only (no fields on the grid)")
+    retarget.set_defaults(run=run_retarget)
 
 
 def _add_generate_arguments(generate: argparse.ArgumentParser) -> None:

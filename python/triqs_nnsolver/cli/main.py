@@ -1,9 +1,9 @@
 """Entry point of the ``triqs-nnsolver`` command: ``--version`` and the subcommands.
 
-Subcommands (:data:`COMMANDS`): ``info`` (versions and available parts), ``generate``, ``merge`` and ``inspect``
-(training data), ``train``, ``evaluate`` and ``export`` (the network), ``bethe`` and ``bethe-scan`` (DMFT). Each
-command's module adds its arguments (``add_arguments(command, parser)``) and calls the library; no physics lives
-here. Only the module of the command that runs is imported: ``--version`` and ``info`` load no torch.
+Subcommands (:data:`COMMANDS`): ``info`` (versions and available parts), ``generate``, ``merge``, ``inspect`` and
+``retarget`` (training data), ``train``, ``evaluate`` and ``export`` (the network), ``bethe`` and ``bethe-scan``
+(DMFT). Each command's module adds its arguments (``add_arguments(command, parser)``) and calls the library; no
+physics lives here. Only the module of the command that runs is imported: ``--version`` and ``info`` load no torch.
 
 Errors reach the user as one line, ``triqs-nnsolver COMMAND: error: MESSAGE`` on standard error, never as a
 traceback: the library's messages name the argument, what was expected and what was received. Exit status:
@@ -38,6 +38,7 @@ COMMANDS = {
     "generate": ("data_commands", "generate training data (exact diagonalization or MPS)"),
     "merge": ("data_commands", "merge data files (shards) into one, checked"),
     "inspect": ("data_commands", "print what data files hold: counts, ranges, diagnostics (JSON)"),
+    "retarget": ("data_commands", "recompute a data file's inputs and targets from its raw data (poles, series)"),
     "train": ("train_commands", "train the network on dataset files"),
     "evaluate": ("train_commands", "score a trained model on held-out data"),
     "export": ("train_commands", "write a checkpoint as a TorchScript model file"),

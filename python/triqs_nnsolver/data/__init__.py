@@ -20,20 +20,32 @@ Layer: ``data`` (above ``gf``, ``h5``, ``bath``, ``reference``, ``spectral``, ``
 """
 
 from .families import FAMILIES, FAMILY_RANGES, FamilyDensity, sample_family
-from .lanczos_source import INPUT_BROADENING, LanczosSettings, generate_lanczos_samples, lanczos_sample
+from .lanczos_source import (
+    INPUT_BROADENING,
+    LANCZOS_POLE_SLOTS,
+    LanczosSettings,
+    generate_lanczos_samples,
+    lanczos_sample,
+)
 from .merge import HASHED_FIELDS, dataset_hash, merge_shards
-from .mps_source import MPSDataSettings, generate_mps_samples, mps_sample
+from .mps_source import MPSDataSettings, generate_mps_samples, mps_sample, series_times
 from .resolution import data_resolution, settings_resolution
 from .schema import (
     FIELD_VERSION,
     FORMAT,
+    GRID_FIELDS,
     MISSING_VALUES,
+    POLE_WEIGHT_FLOOR,
+    RAW_FIELDS,
+    RAW_KINDS,
     SAMPLE_FIELDS,
     SCHEMA_VERSION,
     SUPPORTED_VERSIONS,
     DatasetError,
     check_file,
     fields_of_version,
+    file_fields,
+    has_raw,
 )
 from .splits import DEFAULT_FRACTIONS, SPLITS, assign_splits, split_mask, split_point
 from .store import DatasetWriter, read_dataset, read_datasets
@@ -44,11 +56,13 @@ from .synthetic import (
     check_problem_settings,
     check_target_settings,
     draw_problem,
+    ed_pole_slots,
     ed_sample,
     exact_sample,
     generate_ed_samples,
     sample_id,
     sample_seed,
+    stored_poles,
 )
 
 __all__ = [
@@ -58,7 +72,13 @@ __all__ = [
     "SAMPLE_FIELDS",
     "FIELD_VERSION",
     "MISSING_VALUES",
+    "RAW_KINDS",
+    "RAW_FIELDS",
+    "GRID_FIELDS",
+    "POLE_WEIGHT_FLOOR",
     "fields_of_version",
+    "file_fields",
+    "has_raw",
     "DatasetError",
     "check_file",
     "DatasetWriter",
@@ -85,15 +105,19 @@ __all__ = [
     "check_target_settings",
     "draw_problem",
     "exact_sample",
+    "stored_poles",
+    "ed_pole_slots",
     "sample_id",
     "sample_seed",
     "ed_sample",
     "generate_ed_samples",
     "INPUT_BROADENING",
+    "LANCZOS_POLE_SLOTS",
     "LanczosSettings",
     "lanczos_sample",
     "generate_lanczos_samples",
     "MPSDataSettings",
     "mps_sample",
     "generate_mps_samples",
+    "series_times",
 ]

@@ -36,14 +36,18 @@ import logging
 from dataclasses import dataclass
 
 from ..checks import real_number
-from ..reference import MAX_BATH_LANCZOS, solve_siam_lanczos
+from ..reference import MAX_BATH_LANCZOS, MAX_KRYLOV, solve_siam_lanczos
 from .families import FAMILIES, FAMILY_RANGES
 from .sample_loop import write_run
 from .synthetic import check_problem_settings, check_target_settings, exact_sample, sample_id
 
-__all__ = ["INPUT_BROADENING", "LanczosSettings", "lanczos_sample", "generate_lanczos_samples"]
+__all__ = ["LANCZOS_POLE_SLOTS", "INPUT_BROADENING", "LanczosSettings", "lanczos_sample", "generate_lanczos_samples"]
 
 logger = logging.getLogger(__name__)
+
+LANCZOS_POLE_SLOTS = 4 * MAX_KRYLOV
+"""Pole slots of a ``lanczos`` file: a Krylov run of at most ``MAX_KRYLOV`` steps has as many poles, per branch
+(particle, hole) and per doublet partner."""
 
 INPUT_BROADENING = "half_bin_width"
 """The broadening of the network input ``rho_Delta``: each bath level a Lorentzian of half-width half its bin's
@@ -162,5 +166,5 @@ def generate_lanczos_samples(
     return write_run(
         out, n_samples, seed, grid, alphas, settings.n_bath, provenance,
         lambda index, grid, alphas: lanczos_sample(seed, index, grid, alphas, settings),
-        sample_id, shard=shard, progress=progress,
+        sample_id, shard=shard, progress=progress, layout={"raw": "poles", "n_poles": LANCZOS_POLE_SLOTS},
     )  # fmt: skip

@@ -18,32 +18,68 @@ import os
 
 import numpy as np
 
-from .schema import SAMPLE_FIELDS, fields_of_version
+from .retarget import with_grid_functions
+from .schema import DatasetError, fields_of_version, file_fields
 from .store import DatasetWriter, read_datasets
 
-__all__ = ["HASHED_FIELDS", "merge_shards", "dataset_hash", "content_hash"]
+__all__ = ["HASHED_FIELDS", "merge_shards", "dataset_hash", "content_hash", "common_layout", "concatenate_samples"]
 
 HASHED_FIELDS = tuple(name for name in fields_of_version(1) if name != "wall_time")
 """Sample fields that enter :func:`dataset_hash`: those of schema 1 but the wall time, which differs between
 reruns. The run diagnostics of schema 2 do not enter, so a file upgraded from schema 1 keeps its hash."""
 
 
-def _bath_width(data: list[dict]) -> int:
-    """The most bath levels of any sample (trailing all-NaN padding columns do not count); at least 1."""
-    widths = [int((~np.isnan(entry["bath_eps"])).sum(axis=1).max(initial=0)) for entry in data]
+def _width(data: list[dict], name: str) -> int:
+    """The most used columns of ``name`` in any sample (trailing all-NaN padding does not count); at least 1."""
+    widths = [int((~np.isnan(entry[name])).sum(axis=1).max(initial=0)) for entry in data]
     return max(1, *widths)
 
 
-def _concatenate(data: list[dict], width: int) -> dict:
-    """All samples of all files, sorted by id, bath arrays cut or padded to ``width`` columns."""
+def common_layout(data: list[dict]) -> dict:
+    """The raw layout shared by files read whole (:func:`~.store.read_datasets`): ``raw``, ``grid_functions``,
+    ``n_poles`` (the most poles of any sample) and ``times``, as ``DatasetWriter`` keywords.
+
+    Raises
+    ------
+    DatasetError
+        If the files differ in raw kind, in the times of their series, or in whether they store the grid functions.
+    """
+    kinds = {entry["raw"] for entry in data}
+    stored = {entry["grid_functions"] for entry in data}
+    if len(kinds) > 1 or len(stored) > 1:
+        listing = ", ".join(
+            f"{entry['path']}: raw {entry['raw']!r}, grid functions {entry['grid_functions']}" for entry in data
+        )
+        raise DatasetError(
+            f"files of different raw layouts cannot be merged into one ({listing}); keep them as separate files "
+            "of one data set (training and retarget take several files)"
+        )
+    raw = kinds.pop()
+    times = data[0]["times"]
+    if raw == "series" and any(not np.array_equal(entry["times"], times) for entry in data):
+        raise DatasetError("files whose series lie on different times cannot be merged into one")
+    return {
+        "raw": raw,
+        "grid_functions": stored.pop(),
+        "n_poles": _width(data, "pole_energy") if raw == "poles" else 0,
+        "times": times if raw == "series" else None,
+    }
+
+
+def concatenate_samples(data: list[dict], layout: dict, names=None) -> dict:
+    """All samples of all files (read whole), sorted by id, in the fields ``names`` (default: those of
+    ``layout``); bath arrays cut or padded to the largest bath, pole arrays to ``layout['n_poles']`` columns."""
+    widths = {name: _width(data, "bath_eps") for name in ("bath_eps", "bath_V", "bath_eta")}
+    widths.update(pole_energy=layout["n_poles"], pole_weight=layout["n_poles"])
     arrays = {}
-    for name in SAMPLE_FIELDS:
+    names = file_fields(3, layout["raw"], layout["grid_functions"]) if names is None else names
+    for name in names:
         parts = []
         for entry in data:
             value = entry[name]
-            if name in ("bath_eps", "bath_V"):
-                value = value[:, :width]
-                value = np.pad(value, ((0, 0), (0, width - value.shape[1])), constant_values=np.nan)
+            if name in widths:
+                value = value[:, : widths[name]]
+                value = np.pad(value, ((0, 0), (0, widths[name] - value.shape[1])), constant_values=np.nan)
             parts.append(value)
         arrays[name] = np.concatenate(parts)
     order = np.argsort(arrays["sample_id"], kind="stable")
@@ -69,14 +105,14 @@ def merge_shards(shard_paths, out_path) -> int:
     ------
     ValueError, DatasetError
         As :func:`~.store.read_datasets`: no inputs, an invalid input, different grids or alphas, or a
-        sample id that occurs twice.
+        sample id that occurs twice; and for inputs of different raw layouts (:func:`common_layout`).
 
     Notes
     -----
     Provenance: if all inputs share generator, settings and seed (shards of one run), the output keeps
     them; otherwise its generator is ``'merged'``, its seed -1, and its settings list every input's
     provenance and sample count under ``"sources"``. ``n_bath_max`` of the output is the largest bath of
-    any sample. The package version is that of the merging code.
+    any sample, ``n_poles`` the most poles of any sample. The package version is that of the merging code.
     """
     data = read_datasets(shard_paths)
     origins = [
@@ -88,8 +124,9 @@ def merge_shards(shard_paths, out_path) -> int:
     else:
         sources = [{**d["provenance"], "path": os.path.basename(d["path"]), "n_samples": d["n_samples"]} for d in data]
         provenance = {"generator": "merged", "settings": {"sources": sources}, "seed": -1}
-    width = _bath_width(data)
-    arrays = _concatenate(data, width)
+    layout = common_layout(data)
+    width = _width(data, "bath_eps")
+    arrays = concatenate_samples(data, layout)
     out_path = os.fspath(out_path)
     temporary = os.path.join(
         os.path.dirname(os.path.abspath(out_path)), f".{os.path.basename(out_path)}.merge-{os.getpid()}"
@@ -97,7 +134,7 @@ def merge_shards(shard_paths, out_path) -> int:
     if os.path.exists(temporary):  # left by a killed merge of a process with the same id
         os.remove(temporary)
     try:
-        with DatasetWriter(temporary, data[0]["grid"], data[0]["alphas"], width, provenance) as writer:
+        with DatasetWriter(temporary, data[0]["grid"], data[0]["alphas"], width, provenance, **layout) as writer:
             if arrays["sample_id"].size:
                 writer.extend(arrays)
         os.replace(temporary, out_path)
@@ -145,7 +182,8 @@ def dataset_hash(paths) -> str:
     the hash does not depend on how the samples are split into files or ordered, on the padding width,
     on provenance, package version, schema version, wall times or the schema-2 diagnostics (bond dimension,
     E0, variance): it changes exactly when a number a model is trained on (or a stored bath, seed or
-    truncation error) changes.
+    truncation error) changes. A compact file (no fields on the grid) is hashed as its expansion on its own grid
+    (``retarget.with_grid_functions``), which is what training reads from it.
     """
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     return content_hash(read_datasets(paths))
@@ -153,7 +191,7 @@ def dataset_hash(paths) -> str:
 
 def content_hash(data: list[dict]) -> str:
     """:func:`dataset_hash` of files already read whole by :func:`~.store.read_datasets` (every field)."""
-    arrays = _concatenate(data, _bath_width(data))
+    arrays = concatenate_samples([with_grid_functions(entry) for entry in data], {"n_poles": 0}, HASHED_FIELDS)
     digest = hashlib.sha256(b"triqs_nnsolver.dataset_hash/1\n")
     _update(digest, "grid", data[0]["grid"])
     _update(digest, "alphas", data[0]["alphas"])

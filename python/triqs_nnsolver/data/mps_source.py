@@ -14,6 +14,9 @@ solve them. Then:
    normalized Gaussian of standard deviation ``sigma_w`` in frequency, the same quantity as an ``ed`` sample
    with ``EDSettings(sigma_w=...)`` (``doc/mps.md``: a finite bath's low-energy poles decay too slowly
    for an unwindowed transform at small alpha);
+4. the raw series ``G>``, ``G<`` and their alpha-derivatives, shape (n_alpha, n_t) at the times
+   :func:`series_times`, are stored with the sample (schema 3, ``raw = 'series'``), so its targets can be
+   recomputed at another resolution or by another continuation (:mod:`.retarget`);
 5. ``A_real`` is a NaN row (an MPS run has no real-axis reference); the run diagnostics are stored with the
    sample: ``truncation_error`` (the largest discarded weight), ``max_bond_dim``, ``ground_energy`` (E0) and
    ``energy_variance`` (``<0|(H - E0)^2|0>``), and the whole ``RunReport`` is logged at INFO level.
@@ -43,7 +46,7 @@ from .families import FAMILIES, FAMILY_RANGES
 from .sample_loop import write_run
 from .synthetic import check_problem_settings, draw_problem, sample_id
 
-__all__ = ["MPSDataSettings", "mps_sample", "generate_mps_samples"]
+__all__ = ["MPSDataSettings", "mps_sample", "generate_mps_samples", "series_times"]
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +122,8 @@ def mps_sample(seed: int, index: int, grid, alphas, settings: MPSDataSettings | 
     Returns
     -------
     dict
-        As ``synthetic.ed_sample``; ``A_real`` is NaN, ``truncation_error`` the largest discarded weight,
+        As ``synthetic.ed_sample`` but with the complex-time series (n_alpha, n_t) of the run at the times
+        :func:`series_times` instead of poles; ``A_real`` is NaN, ``truncation_error`` the largest discarded weight,
         ``max_bond_dim``, ``ground_energy`` and ``energy_variance`` those of the run (``mps.RunReport``).
     """
     settings = MPSDataSettings() if settings is None else settings
@@ -133,6 +137,10 @@ def mps_sample(seed: int, index: int, grid, alphas, settings: MPSDataSettings | 
     logger.info("sample %d: %s", sample_id(seed, index), result.report)
     return {
         **problem.sample_fields(seed, index, grid),
+        "G_greater": result.G_greater.T,
+        "G_lesser": result.G_lesser.T,
+        "dG_greater_dalpha": result.dG_greater_dalpha.T,
+        "dG_lesser_dalpha": result.dG_lesser_dalpha.T,
         "A_tilde": A_tilde,
         "dA_tilde_dalpha": dA_tilde,
         "A_real": np.full(grid.size, np.nan),
@@ -166,5 +174,10 @@ def generate_mps_samples(
     return write_run(
         out, n_samples, seed, grid, alphas, settings.n_bath, provenance,
         lambda index, grid, alphas: mps_sample(seed, index, grid, alphas, settings),
-        sample_id, shard=shard, progress=progress,
+        sample_id, shard=shard, progress=progress, layout={"raw": "series", "times": series_times(settings)},
     )  # fmt: skip
+
+
+def series_times(settings: MPSDataSettings) -> np.ndarray:
+    """The contour times ``t_k = k dt``, k = 0 .. n_steps, of the series an MPS file stores (inverse energy unit)."""
+    return settings.mps.dt * np.arange(settings.mps.n_steps + 1)

@@ -55,6 +55,7 @@ def write_run(
     *,
     shard: tuple[int, int],
     progress: bool,
+    layout: dict | None = None,
 ) -> int:
     """Append the missing samples of this shard of a run to ``out``; returns the count written by this call.
 
@@ -75,6 +76,9 @@ def write_run(
         ``make_sample(index, grid, alphas) -> dict`` of sample fields, given the file's grid and alphas.
     progress : bool
         Show a tqdm progress bar.
+    layout : dict, optional
+        The raw layout of a new file, as ``DatasetWriter`` keywords (``raw``, ``n_poles``, ``times``); an open
+        writer must have the same raw kind.
 
     Raises
     ------
@@ -83,6 +87,7 @@ def write_run(
         resumed by this run (``DatasetWriter``).
     """
     check_run(n_samples, seed, shard, sample_id)
+    layout = {} if layout is None else layout
     if isinstance(out, DatasetWriter):
         writer, owned = out, False
         if not (
@@ -92,8 +97,12 @@ def write_run(
             raise ValueError(f"grid and alphas must equal those of the writer's file {writer.path}")
         if writer.n_bath_max < n_bath:
             raise ValueError(f"n_bath = {n_bath} exceeds the writer's n_bath_max = {writer.n_bath_max}")
+        if writer.raw != layout.get("raw", "none"):
+            raise ValueError(
+                f"this run stores raw = {layout.get('raw', 'none')!r}; the writer's file has {writer.raw!r}"
+            )
     else:
-        writer, owned = DatasetWriter(os.fspath(out), grid, alphas, n_bath, provenance), True
+        writer, owned = DatasetWriter(os.fspath(out), grid, alphas, n_bath, provenance, **layout), True
     try:
         return append_missing(
             writer,

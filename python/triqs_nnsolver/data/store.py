@@ -36,22 +36,25 @@ from ..checks import integer
 from ..version import __version__
 from .schema import (
     FORMAT,
+    GRID_FIELDS,
     MISSING_VALUES,
+    RAW_KINDS,
     SAMPLE_FIELDS,
     SCHEMA_VERSION,
     DatasetError,
     check_file,
     field_shape,
-    fields_of_version,
+    file_fields,
 )
 
-__all__ = ["DatasetWriter", "read_dataset", "read_datasets"]
+__all__ = ["DatasetWriter", "read_dataset", "read_datasets", "check_grid", "check_alphas"]
 
 logger = logging.getLogger(__name__)
 
 _MIN_GROWTH = 16  # rows added to the extent at least when it is too small; else an eighth of it (<= 12.5% spare)
 _CHUNK_BYTES = 1 << 16  # a chunk holds as many samples as fit in 64 KiB (scalars: 1024), at least one
 _MAX_CHUNK_ROWS = 1024
+_PADDED = ("bath_eps", "bath_V", "bath_eta", "pole_energy", "pole_weight")  # NaN-padded along their last axis
 
 
 @contextlib.contextmanager
@@ -73,9 +76,9 @@ def _deferred_signals():
             signal.raise_signal(number)
 
 
-def _chunk_rows(shape: tuple[int, ...]) -> int:
-    """Samples per chunk for per-sample arrays of this shape (float64 or int64)."""
-    return int(np.clip(_CHUNK_BYTES // (8 * int(np.prod(shape, dtype=np.int64))), 1, _MAX_CHUNK_ROWS))
+def _chunk_rows(shape: tuple[int, ...], itemsize: int = 8) -> int:
+    """Samples per chunk for per-sample arrays of this shape and item size in bytes."""
+    return int(np.clip(_CHUNK_BYTES // (itemsize * int(np.prod(shape, dtype=np.int64))), 1, _MAX_CHUNK_ROWS))
 
 
 def _check_axis(name: str, values, upper: float | None = None) -> np.ndarray:
@@ -85,6 +88,19 @@ def _check_axis(name: str, values, upper: float | None = None) -> np.ndarray:
     if upper is not None and not (array[0] > 0 and array[-1] < upper):
         raise ValueError(f"{name} must lie in (0, {upper:.6g}) (radians); got {name} = {array}")
     return array
+
+
+def check_grid(grid) -> np.ndarray:
+    """A data file's frequency grid as float64: finite, strictly increasing, no point at 0 (else ValueError)."""
+    values = _check_axis("grid", grid)
+    if np.any(values == 0):
+        raise ValueError("grid must not contain w = 0: A~_alpha of a metal diverges logarithmically there")
+    return values
+
+
+def check_alphas(alphas) -> np.ndarray:
+    """A data file's complex-time angles as float64: strictly increasing, inside (0, pi/2) (else ValueError)."""
+    return _check_axis("alphas", alphas, upper=np.pi / 2)
 
 
 def _provenance(provenance: dict) -> tuple[str, str, int]:
@@ -116,6 +132,17 @@ class DatasetWriter:
         Width of ``bath_eps``/``bath_V`` (>= 1): the most bath levels any sample may have.
     provenance : dict
         ``{"generator": str, "settings": dict (JSON-serialisable) or JSON text, "seed": int}``.
+    raw : {'none', 'poles', 'series'}
+        What the samples carry to recompute their targets from (:data:`~.schema.RAW_FIELDS`).
+    n_poles : int
+        Pole slots per sample (raw = 'poles', >= 1); a sample may have fewer (NaN-padded).
+    times : array_like, shape (n_t,), optional
+        Contour times of the series (raw = 'series'; strictly increasing, inverse energy unit).
+    grid_functions : bool
+        Store the fields on the grid (``rho_Delta`` .. ``A_real``); False writes a compact file of raw data.
+    compress : bool
+        gzip-compress the datasets (for files written once: ``retarget``); such a file cannot be resumed,
+        since an append to a compressed chunk may move it and so rewrite HDF5 metadata.
 
     Raises
     ------
@@ -124,30 +151,50 @@ class DatasetWriter:
     TypeError
         If provenance lacks or adds keys, or its settings are not JSON-serialisable.
     DatasetError
-        If an existing file is not a valid data file or was written with other grid, alphas,
-        ``n_bath_max`` or provenance (a resume with different settings would mix two data sets).
+        If an existing file is not a valid data file, is compressed, or was written with other grid, alphas,
+        ``n_bath_max``, provenance or raw layout (a resume with different settings would mix two data sets).
 
     Notes
     -----
     Use as a context manager, or call :meth:`close`. HDF5 file locking keeps a second writer out.
     """
 
-    def __init__(self, path, grid, alphas, n_bath_max: int, provenance: dict):
+    def __init__(
+        self,
+        path,
+        grid,
+        alphas,
+        n_bath_max: int,
+        provenance: dict,
+        *,
+        raw: str = "none",
+        n_poles: int = 0,
+        times=None,
+        grid_functions: bool = True,
+        compress: bool = False,
+    ):
         self.path = os.fspath(path)
-        self.grid = _check_axis("grid", grid)
-        if np.any(self.grid == 0):
-            raise ValueError("grid must not contain w = 0: A~_alpha of a metal diverges logarithmically there")
-        self.alphas = _check_axis("alphas", alphas, upper=np.pi / 2)
+        self.grid = check_grid(grid)
+        self.alphas = check_alphas(alphas)
         self.n_bath_max = integer("n_bath_max", n_bath_max, minimum=1)
+        if raw not in RAW_KINDS:
+            raise ValueError(f"raw must be one of {RAW_KINDS}; got raw = {raw!r}")
+        self.raw = raw
+        self.n_poles = integer("n_poles", n_poles, minimum=1) if raw == "poles" else 0
+        self.times = _check_axis("times", times) if raw == "series" else None
+        self.grid_functions = bool(grid_functions)
+        self.compress = bool(compress)
+        self.fields = file_fields(SCHEMA_VERSION, raw, self.grid_functions)
         generator, settings, seed = _provenance(provenance)
-        if not os.path.exists(self.path):
+        resuming = os.path.exists(self.path)
+        if not resuming:
             self._create(generator, settings, seed)
         try:
             self._file = h5py.File(self.path, "r+")
         except OSError as err:
             raise DatasetError(f"{self.path} cannot be opened as an HDF5 file for appending: {err}") from err
         try:
-            self._check_resume(generator, settings, seed)
+            self._check_resume(generator, settings, seed, resuming)
         except Exception:
             self._file.close()
             raise
@@ -166,29 +213,39 @@ class DatasetWriter:
         with h5py.File(temporary, "w") as file:
             file.attrs.update({"format": FORMAT, "schema_version": np.int64(SCHEMA_VERSION)})
             file.attrs.update({"package_version": __version__, "n_samples": np.int64(0)})
+            file.attrs.update({"raw": self.raw, "grid_functions": "stored" if self.grid_functions else "omitted"})
             file["grid"], file["alphas"] = self.grid, self.alphas
+            if self.times is not None:
+                file["times"] = self.times
             provenance = {"generator": generator, "settings": settings, "seed": np.int64(seed)}
             file.create_group("provenance").attrs.update(provenance)
             samples = file.create_group("samples")
-            for name in SAMPLE_FIELDS:
+            for name in self.fields:
                 self._create_field(samples, name, 0)
         os.replace(temporary, self.path)
 
     def _create_field(self, samples: h5py.Group, name: str, rows: int) -> None:
         """An extendable, chunked ``samples/<name>`` of ``rows`` rows of the field's missing value (or NaN, -1)."""
         dtype = SAMPLE_FIELDS[name][0]
-        shape = field_shape(name, self.grid.size, self.alphas.size, self.n_bath_max)
-        dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
-        dcpl.set_alloc_time(h5py.h5d.ALLOC_TIME_EARLY)  # resize allocates: appends touch no metadata
+        shape = self._shape(name)
+        options = {"compression": "gzip", "compression_opts": 4, "shuffle": True} if self.compress else {}
+        if not self.compress:
+            dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+            dcpl.set_alloc_time(h5py.h5d.ALLOC_TIME_EARLY)  # resize allocates: appends touch no metadata
+            options["dcpl"] = dcpl
         samples.create_dataset(
             name,
             shape=(rows, *shape),
             maxshape=(None, *shape),
-            chunks=(_chunk_rows(shape), *shape),
+            chunks=(_chunk_rows(shape, np.dtype(dtype).itemsize), *shape),
             dtype=dtype,
             fillvalue=MISSING_VALUES.get(name, np.nan if dtype == np.float64 else -1),
-            dcpl=dcpl,
+            **options,
         )
+
+    def _shape(self, name: str) -> tuple[int, ...]:
+        n_t = 0 if self.times is None else self.times.size
+        return field_shape(name, self.grid.size, self.alphas.size, self.n_bath_max, self.n_poles, n_t)
 
     def _upgrade(self) -> None:
         """Bring a file of an older schema to :data:`SCHEMA_VERSION`: add the missing fields, filled with their
@@ -196,16 +253,38 @@ class DatasetWriter:
         old-version file with extra datasets, which readers accept and the next resume completes)."""
         version = int(self._file.attrs["schema_version"])
         extent = self._samples["sample_id"].shape[0]
-        for name in SAMPLE_FIELDS:
-            if name not in fields_of_version(version) and name not in self._samples:
+        for name in self.fields:
+            if name not in self._samples:
                 self._create_field(self._samples, name, extent)
+        if self.times is not None and "times" not in self._file:
+            self._file["times"] = self.times
+        self._file.flush()
+        self._file.attrs["raw"] = self.raw
+        self._file.attrs["grid_functions"] = "stored"
         self._file.flush()
         self._file.attrs.modify("schema_version", np.int64(SCHEMA_VERSION))
         self._file.flush()
         logger.info("upgraded %s from schema %d to %d", self.path, version, SCHEMA_VERSION)
 
-    def _check_resume(self, generator: str, settings: str, seed: int) -> None:
+    def _check_resume(self, generator: str, settings: str, seed: int, resuming: bool) -> None:
         info = check_file(self._file, self.path)
+        if resuming and self._file["samples/sample_id"].compression is not None:
+            raise DatasetError(
+                f"cannot resume {self.path}: it is compressed (written once, by retarget); generate into a new file"
+            )
+        layout = (info["raw"], info["n_poles"], info["times"], info["grid_functions"])
+        if info["schema_version"] < SCHEMA_VERSION:
+            layout = (self.raw, self.n_poles, self.times, True)  # an older file takes this run's raw layout
+        found_times, wanted_times = layout[2], self.times
+        same_times = (found_times is None and wanted_times is None) or (
+            found_times is not None and wanted_times is not None and np.array_equal(found_times, wanted_times)
+        )
+        if layout[:2] != (self.raw, self.n_poles) or not same_times or layout[3] != self.grid_functions:
+            raise DatasetError(
+                f"cannot resume {self.path}: its raw layout (raw, n_poles, n_t, grid functions stored) is "
+                f"{(layout[0], layout[1], None if found_times is None else found_times.size, layout[3])}, this run's "
+                f"{(self.raw, self.n_poles, None if wanted_times is None else wanted_times.size, self.grid_functions)}"
+            )
         found = {
             "grid": info["grid"],
             "alphas": info["alphas"],
@@ -301,41 +380,50 @@ class DatasetWriter:
             dataset.resize(new, axis=0)
 
     def _rows(self, samples: dict) -> dict:
-        unknown = sorted(set(samples) - set(SAMPLE_FIELDS))
-        missing = sorted(set(SAMPLE_FIELDS) - set(samples) - set(MISSING_VALUES))
+        unknown = sorted(set(samples) - set(self.fields))
+        missing = sorted(set(self.fields) - set(samples) - set(MISSING_VALUES))
         if unknown or missing:
-            raise TypeError(f"sample keys: unknown {unknown}, missing {missing}; the fields are {list(SAMPLE_FIELDS)}")
+            raise TypeError(
+                f"sample keys: unknown {unknown}, missing {missing}; the fields of this file (raw = {self.raw!r}, "
+                f"grid functions {'stored' if self.grid_functions else 'omitted'}) are {list(self.fields)}"
+            )
         k = len(samples["sample_id"])
         rows = {}
-        for name, (dtype, _) in SAMPLE_FIELDS.items():
-            shape = (k, *field_shape(name, self.grid.size, self.alphas.size, self.n_bath_max))
+        for name in self.fields:
+            dtype = SAMPLE_FIELDS[name][0]
+            shape = (k, *self._shape(name))
             if name not in samples:
                 rows[name] = np.full(shape, MISSING_VALUES[name], dtype=dtype)
                 continue
             value = np.asarray(samples[name], dtype=dtype)
-            if (
-                name in ("bath_eps", "bath_V")
-                and value.ndim == 2
-                and value.shape[0] == k
-                and value.shape[1] <= shape[1]
-            ):
+            if name in _PADDED and value.ndim == 2 and value.shape[0] == k and value.shape[1] <= shape[1]:
                 value = np.pad(value, ((0, 0), (0, shape[1] - value.shape[1])), constant_values=np.nan)
             if value.shape != shape:
                 raise ValueError(f"sample field {name!r} must have shape {shape[1:]} per sample; got {value.shape[1:]}")
             rows[name] = value
-        A_real = rows["A_real"]
-        if np.any(np.isinf(A_real)) or np.any(np.isnan(A_real).any(axis=1) & ~np.isnan(A_real).all(axis=1)):
-            raise ValueError("sample field 'A_real' must be finite, or all NaN for a sample without it")
+        if "A_real" in rows:
+            A_real = rows["A_real"]
+            if np.any(np.isinf(A_real)) or np.any(np.isnan(A_real).any(axis=1) & ~np.isnan(A_real).all(axis=1)):
+                raise ValueError("sample field 'A_real' must be finite, or all NaN for a sample without it")
         padding = np.isnan(rows["bath_eps"])
         if np.any(padding != np.isnan(rows["bath_V"])) or np.any(np.isinf(rows["bath_eps"]) | np.isinf(rows["bath_V"])):
             raise ValueError("bath_eps and bath_V must be finite and of equal length (NaN only as padding)")
+        eta = rows["bath_eta"]
+        if not np.all(np.isnan(eta[padding])) or np.any(np.isinf(eta) | (eta <= 0)):
+            raise ValueError("bath_eta must be positive where the bath has a level (NaN as padding, or NaN throughout)")
+        if self.raw == "poles":
+            energy, weight = rows["pole_energy"], rows["pole_weight"]
+            if np.any(np.isnan(energy) != np.isnan(weight)) or np.any(
+                np.isinf(energy) | np.isinf(weight) | (weight < 0)
+            ):
+                raise ValueError("pole_energy and pole_weight must be finite, weights >= 0, NaN only as padding")
         bond = rows["max_bond_dim"]
         if np.any((bond < 1) & (bond != -1)):
             raise ValueError(f"sample field 'max_bond_dim' must be >= 1, or -1 for an exact method; got {bond}")
         if np.any(rows["energy_variance"] < 0) or np.any(np.isinf(rows["energy_variance"])):
             raise ValueError(f"sample field 'energy_variance' must be >= 0 or NaN; got {rows['energy_variance']}")
         for name, value in rows.items():
-            if name not in MISSING_VALUES and name not in ("bath_eps", "bath_V") and not np.all(np.isfinite(value)):
+            if name not in MISSING_VALUES and name not in _PADDED and not np.all(np.isfinite(value)):
                 raise ValueError(
                     f"sample field {name!r} must be finite; got {np.count_nonzero(~np.isfinite(value))} non-finite"
                 )
@@ -383,19 +471,22 @@ def read_dataset(path, fields=None) -> dict:
         One array per sample field, truncated to the ``n_samples`` committed samples (shapes of
         :mod:`.schema`), plus ``grid``, ``alphas`` (float64), ``n_samples``, ``n_bath_max``,
         ``schema_version`` (of the file), ``package_version``, ``provenance`` (``generator``, ``settings`` as
-        a dict, ``seed``) and ``path`` (str). A field that the file's schema lacks (a schema-1 file has no run
-        diagnostics) comes back filled with its :data:`~.schema.MISSING_VALUES` entry.
+        a dict, ``seed``), ``raw``, ``grid_functions``, ``n_poles``, ``times`` (:func:`~.schema.check_file`) and
+        ``path`` (str). A field that the file's schema lacks (a schema-1 file has no run diagnostics, a file of
+        raw kind 'none' no poles) comes back filled with its :data:`~.schema.MISSING_VALUES` entry. By default,
+        the fields of the current schema for the file's raw kind.
 
     Raises
     ------
     DatasetError
-        If the file is not a readable data file of a supported schema version (:func:`~.schema.check_file`).
+        If the file is not a readable data file of a supported schema version (:func:`~.schema.check_file`), or
+        a field on the grid is asked of a compact file that omits them.
     KeyError
         If ``fields`` names an unknown field.
     """
     path = os.fspath(path)
-    names = list(SAMPLE_FIELDS) if fields is None else list(dict.fromkeys(["sample_id", *fields]))
-    for name in names:
+    requested = None if fields is None else list(dict.fromkeys(["sample_id", *fields]))
+    for name in requested or ():
         if name not in SAMPLE_FIELDS:
             raise KeyError(f"unknown sample field {name!r}; the fields are {list(SAMPLE_FIELDS)}")
     try:
@@ -405,13 +496,25 @@ def read_dataset(path, fields=None) -> dict:
     with file:
         info = check_file(file, path)
         n = info["n_samples"]
-        stored = fields_of_version(info["schema_version"])
+        stored = file_fields(info["schema_version"], info["raw"], info["grid_functions"])
+        names = (
+            list(file_fields(SCHEMA_VERSION, info["raw"], info["grid_functions"])) if requested is None else requested
+        )
+        absent = [name for name in names if name in GRID_FIELDS and not info["grid_functions"]]
+        if absent:
+            raise DatasetError(
+                f"{path} is a compact file without the fields on the grid ({', '.join(absent)}): compute them from "
+                "its raw data with `triqs-nnsolver retarget` (or data.retarget_dataset)"
+            )
+        n_t = 0 if info["times"] is None else info["times"].size
         result = {}
         for name in names:
             if name in stored:
                 result[name] = file["samples"][name][:n]
             else:
-                shape = field_shape(name, info["grid"].size, info["alphas"].size, info["n_bath_max"])
+                shape = field_shape(
+                    name, info["grid"].size, info["alphas"].size, info["n_bath_max"], info["n_poles"], n_t
+                )
                 result[name] = np.full((n, *shape), MISSING_VALUES[name], dtype=SAMPLE_FIELDS[name][0])
     result.update(info, path=path)
     return result

@@ -11,6 +11,7 @@ import numpy as np
 
 from .merge import content_hash
 from .resolution import settings_resolution
+from .schema import has_raw
 from .store import read_datasets
 
 __all__ = ["summarize"]
@@ -35,7 +36,8 @@ def summarize(paths) -> dict:
     -------
     dict
         ``files`` (per file: path, schema version, generator, seed, sample count, resolutions sigma_w of its
-        targets, 0.0 meaning unbroadened), ``n_samples``, ``n_w``, ``grid_range``, ``alphas``, ``U_range``,
+        targets, 0.0 meaning unbroadened, raw kind, whether the grid functions are stored, and how many samples
+        carry raw data), ``n_samples``, ``n_w``, ``grid_range``, ``alphas``, ``U_range``,
         ``eps_d_range``, ``n_bath_levels`` (largest), ``wall_time`` (total and median, seconds), the largest
         ``truncation_error``, ``max_bond_dim`` and ``energy_variance`` (None where no sample has them) and
         ``dataset_hash``.
@@ -55,6 +57,9 @@ def summarize(paths) -> dict:
             "seed": entry["provenance"]["seed"],
             "n_samples": entry["n_samples"],
             "resolution": sorted(settings_resolution(entry["provenance"]["settings"])),
+            "raw": entry["raw"],
+            "grid_functions": "stored" if entry["grid_functions"] else "omitted",
+            "n_with_raw": int(has_raw(entry).sum()),
         }
         for entry in data
     ]

@@ -49,6 +49,7 @@ Layer: ``data``; imports ``gf``, ``bath``, ``reference``, ``spectral``.
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from dataclasses import dataclass
 from numbers import Real
@@ -62,6 +63,7 @@ from ..reference import MAX_BATH, solve_siam
 from ..spectral import dtilt_dalpha, tilt
 from .families import FAMILIES, FAMILY_RANGES, FamilyDensity, sample_family
 from .sample_loop import write_run
+from .schema import POLE_WEIGHT_FLOOR
 
 __all__ = [
     "EDSettings",
@@ -72,6 +74,8 @@ __all__ = [
     "check_target_settings",
     "draw_problem",
     "exact_sample",
+    "stored_poles",
+    "ed_pole_slots",
     "ed_sample",
     "generate_ed_samples",
 ]
@@ -201,7 +205,8 @@ class EDProblem:
 
     def sample_fields(self, seed: int, index: int, grid) -> dict:
         """The fields of sample ``index`` of run ``seed`` that the problem fixes, whatever solves it:
-        ``sample_id``, ``seed``, ``U``, ``eps_d``, the bath and ``rho_Delta``/``re_Delta`` on ``grid``."""
+        ``sample_id``, ``seed``, ``U``, ``eps_d``, the bath (levels, couplings, input half-widths ``bath_eta``)
+        and ``rho_Delta``/``re_Delta`` on ``grid``."""
         Delta = self.hybridization(grid)  # (n_w,)
         return {
             "sample_id": sample_id(seed, index),
@@ -211,6 +216,7 @@ class EDProblem:
             "re_Delta": Delta.real,
             "bath_eps": self.bath.eps,
             "bath_V": self.bath.V,
+            "bath_eta": self.eta,
             "seed": sample_seed(seed, index),
         }
 
@@ -270,11 +276,11 @@ def exact_sample(seed: int, index: int, grid, alphas, settings, solve) -> dict:
     Returns
     -------
     dict
-        ``sample_id``, ``U``, ``eps_d``, ``rho_Delta``/``re_Delta`` (n_w,), ``bath_eps``/``bath_V``
-        (n_levels <= n_bath,), ``A_tilde``/``dA_tilde_dalpha`` (n_alpha, n_w), ``A_real`` (n_w,; NaN without
-        ``real_axis_width``), ``wall_time`` (s, solve included), ``truncation_error`` (NaN: exact), ``seed``
-        (the sample's stream seed), ``max_bond_dim`` (-1: exact), ``ground_energy`` (E0), ``energy_variance``
-        (NaN: exact).
+        ``sample_id``, ``U``, ``eps_d``, ``rho_Delta``/``re_Delta`` (n_w,), ``bath_eps``/``bath_V``/``bath_eta``
+        (n_levels <= n_bath,), ``pole_energy``/``pole_weight`` (:func:`stored_poles`), ``A_tilde``/``dA_tilde_dalpha``
+        (n_alpha, n_w), ``A_real`` (n_w,; NaN without ``real_axis_width``), ``wall_time`` (s, solve included),
+        ``truncation_error`` (NaN: exact), ``seed`` (the sample's stream seed), ``max_bond_dim`` (-1: exact),
+        ``ground_energy`` (E0), ``energy_variance`` (NaN: exact).
 
     Raises
     ------
@@ -295,8 +301,11 @@ def exact_sample(seed: int, index: int, grid, alphas, settings, solve) -> dict:
             f"sample {sample_id(seed, index)} (seed {seed}, index {index}, U = {problem.U}, eps_d = {problem.eps_d}): "
             f"{err}"
         ) from err
+    energies, weights = stored_poles(poles)
     return {
         **problem.sample_fields(seed, index, grid),
+        "pole_energy": energies,
+        "pole_weight": weights,
         "A_tilde": A_tilde,
         "dA_tilde_dalpha": dA_tilde,
         "A_real": (
@@ -310,6 +319,22 @@ def exact_sample(seed: int, index: int, grid, alphas, settings, solve) -> dict:
         "ground_energy": solution.E0,
         "energy_variance": np.nan,
     }
+
+
+def stored_poles(poles) -> tuple[np.ndarray, np.ndarray]:
+    """The poles a data file stores of a solution's ``PoleSum``: those of weight above
+    ``schema.POLE_WEIGHT_FLOOR``, by increasing energy; (energies, weights), float64."""
+    keep = poles.weights > POLE_WEIGHT_FLOOR
+    order = np.argsort(poles.energies[keep], kind="stable")
+    return poles.energies[keep][order], poles.weights[keep][order]
+
+
+def ed_pole_slots(n_bath: int) -> int:
+    """Pole slots of an ``ed`` file: four times the largest sector of ``n_bath + 1`` orbitals per spin, a bound on
+    the poles of one solution (particle and hole branch, each at most one pole per state of its sector, both
+    doublet partners averaged)."""
+    orbitals = n_bath + 1
+    return 4 * math.comb(orbitals, orbitals // 2) ** 2
 
 
 def ed_sample(seed: int, index: int, grid, alphas, settings: EDSettings | None = None) -> dict:
@@ -379,5 +404,5 @@ def generate_ed_samples(
     return write_run(
         out, n_samples, seed, grid, alphas, settings.n_bath, provenance,
         lambda index, grid, alphas: ed_sample(seed, index, grid, alphas, settings),
-        sample_id, shard=shard, progress=progress,
+        sample_id, shard=shard, progress=progress, layout={"raw": "poles", "n_poles": ed_pole_slots(settings.n_bath)},
     )  # fmt: skip

@@ -24,13 +24,14 @@ from .free_fermions import (
     free_impurity_poles,
     single_particle_hamiltonian,
 )
-from .lanczos import MAX_BATH_LANCZOS, solve_siam_lanczos
+from .lanczos import MAX_BATH_LANCZOS, MAX_KRYLOV, solve_siam_lanczos
 
 __all__ = [
     "MAX_BATH",
     "SiamSolution",
     "solve_siam",
     "MAX_BATH_LANCZOS",
+    "MAX_KRYLOV",
     "solve_siam_lanczos",
     "single_particle_hamiltonian",
     "free_impurity_poles",

@@ -54,7 +54,7 @@ from .fock import SpinfulSectors
 from .free_fermions import single_particle_hamiltonian
 from .krylov import continued_fraction, lanczos, tridiagonal_poles
 
-__all__ = ["MAX_BATH_LANCZOS", "solve_siam_lanczos"]
+__all__ = ["MAX_BATH_LANCZOS", "MAX_KRYLOV", "solve_siam_lanczos"]
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +68,9 @@ _DENSE_MAX_DIM = 300
 _GROUND_RESIDUAL = 1e-12
 # Steps before a sector may be left as lying above the best energy (its Ritz value minus residual above it).
 _GROUND_MIN_STEPS = 30
+MAX_KRYLOV = 400
+"""Default most Krylov steps of one Green's-function run (``solve_siam_lanczos(max_krylov=...)``)."""
+
 _GROUND_MAX_STEPS = 600
 # d+|g> or d|g> with a squared norm below this vanishes by symmetry (round-off, ~1e-30): no run, as the ED's floor.
 _WEIGHT_FLOOR = 1e-20
@@ -262,7 +265,7 @@ def solve_siam_lanczos(
     spin: str = "up",
     degeneracy_tol: float = 1e-9,
     krylov_tol: float = 1e-8,
-    max_krylov: int = 400,
+    max_krylov: int = MAX_KRYLOV,
     check_alpha: float = 0.1,
     check_width: float | None = None,
 ) -> SiamSolution:

@@ -22,7 +22,17 @@ def test_summary_of_an_ed_file_matches_its_samples(ed_file, capsys):
     assert summary["truncation_error"] is None and summary["max_bond_dim"] is None
     assert summary["energy_variance"] is None
     assert summary["files"] == [
-        {"path": str(ed_file), "schema_version": 2, "generator": "ed", "seed": 7, "n_samples": 4, "resolution": [0.0]}
+        {
+            "path": str(ed_file),
+            "schema_version": 3,
+            "generator": "ed",
+            "seed": 7,
+            "n_samples": 4,
+            "resolution": [0.0],
+            "raw": "poles",
+            "grid_functions": "stored",
+            "n_with_raw": 4,
+        }
     ]
     assert summary["dataset_hash"] == dataset_hash(ed_file)
     assert main(["inspect", str(ed_file)]) == 0

@@ -14,10 +14,11 @@ import pytest
 from scipy.integrate import trapezoid
 
 from triqs_nnsolver.data import (
-    SAMPLE_FIELDS,
+    SCHEMA_VERSION,
     EDSettings,
     draw_problem,
     ed_sample,
+    file_fields,
     generate_ed_samples,
     read_dataset,
     sample_id,
@@ -53,12 +54,12 @@ def fine_samples():
 
 def test_sample_fields_and_identity(fine_samples):
     sample, problem, _ = fine_samples[0]
-    assert set(sample) == set(SAMPLE_FIELDS)
+    assert set(sample) == set(file_fields(SCHEMA_VERSION, "poles"))
     assert sample["sample_id"] == SEED * 2**32 and sample["U"] == problem.U and sample["eps_d"] == problem.eps_d
     assert np.isnan(sample["truncation_error"]) and sample["wall_time"] > 0
     assert sample["max_bond_dim"] == -1 and np.isnan(sample["energy_variance"]) and np.isfinite(sample["ground_energy"])
     repeated = ed_sample(SEED, 0, FINE_GRID, FINE_ALPHAS, EDSettings(n_bath=3))
-    for name in SAMPLE_FIELDS:
+    for name in sample:
         if name != "wall_time":
             np.testing.assert_array_equal(repeated[name], sample[name], err_msg=name)  # a function of (seed, index)
 
@@ -191,7 +192,7 @@ def _assert_same_samples(path, reference):
     resumed, straight = read_dataset(path), read_dataset(reference)
     assert sorted(resumed["sample_id"]) == sorted(straight["sample_id"])  # nothing lost, nothing twice
     order = np.argsort(resumed["sample_id"])
-    for name in SAMPLE_FIELDS:
+    for name in file_fields(SCHEMA_VERSION, "poles"):
         if name != "wall_time":
             np.testing.assert_array_equal(resumed[name][order], straight[name], err_msg=name)
 

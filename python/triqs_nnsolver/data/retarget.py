@@ -1,0 +1,283 @@
+"""Recompute the fields on the grid of a data file from its raw data: another grid, resolution or set of alphas.
+
+A schema-3 sample keeps what its targets were computed from (:mod:`.schema`): the bath (``bath_eps``,
+``bath_V``, ``bath_eta``) and the exact poles (raw = 'poles') or the MPS complex-time series (raw =
+'series'). From them, without rerunning a solver:
+
+- the network input: ``Delta(w) = sum_k V_k^2 / (w - eps_k + i eta_k)``, ``rho_Delta = -Im Delta / pi`` and
+  ``re_Delta = Re Delta`` on the grid (the formula of :meth:`.synthetic.EDProblem.hybridization`);
+- poles: ``A~_alpha`` and ``dA~_alpha/dalpha`` by the exact tilt of the poles (``spectral.tilt``,
+  ``spectral.dtilt_dalpha``), convolved with a Gaussian of deviation ``sigma_w`` when one is set, at any
+  alphas; ``A_real`` the poles as Lorentzians of half-width ``real_axis_width`` (NaN without one);
+- series: ``A~_alpha`` and ``dA~_alpha/dalpha`` by the Filon transform of the stored series with the file's
+  time window (``spectral.tilted_spectral_from_time``); the Gaussian window's ``sigma_w`` may be changed as long
+  as the window has decayed by the series' last time (``spectral.gaussian_window_t_max``); the alphas are the
+  series' own; ``A_real`` NaN.
+
+On the generation grid and settings this reproduces what the generator stored (to rounding; tested). A sample
+without raw data (a row of an upgraded schema-1/2 file, :func:`~.schema.has_raw`) cannot be retargeted and is
+left out, with the count reported. :func:`retarget_file` writes the result atomically as a compressed file
+(temporary file, then ``os.replace``); with ``grid_functions=False`` it writes the compact form (raw data only,
+pole padding cut to the most poles of any sample) that the repository keeps, and from which training computes
+its targets on the model grid (:func:`retarget_samples`).
+
+The provenance of the output is the input's, with the changed target settings (``sigma_w``,
+``real_axis_width``) and a ``retargeted`` record (source file, grid size and range, alphas); its resolution
+reads as before (:mod:`.resolution`). Merged inputs are retargeted when all their sources agree on backend,
+window and resolution. Layer: ``data``; imports ``gf``, ``spectral``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import numpy as np
+
+from ..gf import PoleSum, poles_spectral
+from ..spectral import dtilt_dalpha, dtilted_spectral_from_time, gaussian_window_t_max, tilt, tilted_spectral_from_time
+from .schema import GRID_FIELDS, SCHEMA_VERSION, DatasetError, file_fields, has_raw
+from .store import DatasetWriter, check_alphas, check_grid, read_dataset
+
+__all__ = ["KEEP", "target_settings", "raw_fields", "retarget_samples", "retarget_file", "with_grid_functions"]
+
+logger = logging.getLogger(__name__)
+
+KEEP = "keep"
+"""Default of the target options: the input file's own value."""
+
+_TARGET_KEYS = ("backend", "window", "sigma_w", "real_axis_width")
+
+
+def target_settings(settings: dict) -> dict:
+    """The settings that fix a file's targets: ``backend`` ('ed', 'lanczos', 'mps'), ``window`` (MPS; else None),
+    ``sigma_w`` (None: unbroadened) and ``real_axis_width`` (None: no ``A_real``), from its provenance settings.
+
+    Raises
+    ------
+    DatasetError
+        For a merged file whose sources disagree on them.
+    """
+    if "sources" in settings:
+        found = [target_settings(source["settings"]) for source in settings["sources"]]
+        if any(entry != found[0] for entry in found[1:]):
+            raise DatasetError(
+                f"the merged sources disagree on their target settings: {found}; retarget them one by one"
+            )
+        return found[0]
+    backend = settings.get("backend")
+    return {
+        "backend": backend,
+        "window": settings.get("window") if backend == "mps" else None,
+        "sigma_w": settings.get("sigma_w"),
+        "real_axis_width": settings.get("real_axis_width"),
+    }
+
+
+def _hybridization(data: dict, grid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """rho_Delta and re_Delta (N, n_w) of every sample from its levels, couplings and half-widths."""
+    eps, V, eta = (np.nan_to_num(data[name], nan=0.0) for name in ("bath_eps", "bath_V", "bath_eta"))
+    eta = np.where(np.isnan(data["bath_V"]), 1.0, eta)  # padding: V = 0 contributes nothing
+    Delta = (V[:, None, :] ** 2 / (grid[None, :, None] - eps[:, None, :] + 1j * eta[:, None, :])).sum(axis=-1)
+    return -Delta.imag / np.pi, Delta.real
+
+
+def _pole_targets(data, grid, alphas, sigma_w, real_axis_width) -> dict:
+    n = data["sample_id"].size
+    A_tilde = np.empty((n, alphas.size, grid.size))
+    dA_tilde = np.empty_like(A_tilde)
+    A_real = np.full((n, grid.size), np.nan)
+    for row in range(n):
+        present = ~np.isnan(data["pole_energy"][row])
+        poles = PoleSum(data["pole_energy"][row][present], data["pole_weight"][row][present])
+        for k, alpha in enumerate(alphas):
+            A_tilde[row, k] = tilt(poles, grid, alpha, sigma_w=sigma_w)
+            dA_tilde[row, k] = dtilt_dalpha(poles, grid, alpha, sigma_w=sigma_w)
+        if real_axis_width is not None:
+            A_real[row] = poles_spectral(poles, grid, real_axis_width)
+    return {"A_tilde": A_tilde, "dA_tilde_dalpha": dA_tilde, "A_real": A_real}
+
+
+def _series_targets(data, grid, window, sigma_w) -> dict:
+    options = {"sigma_w": sigma_w} if window == "gaussian" else {}
+    times = data["times"]
+    # stored (N, n_alpha, n_t); the transform takes (n_t, ...) and returns (n_w, ...)
+    A_tilde = tilted_spectral_from_time(
+        times, data["G_greater"].transpose(2, 0, 1), data["G_lesser"].transpose(2, 0, 1), grid, window, **options
+    )  # (n_w, N, n_alpha)
+    dA_tilde = dtilted_spectral_from_time(
+        times,
+        data["dG_greater_dalpha"].transpose(2, 0, 1),
+        data["dG_lesser_dalpha"].transpose(2, 0, 1),
+        grid,
+        window,
+        **options,
+    )
+    return {
+        "A_tilde": A_tilde.transpose(1, 2, 0),
+        "dA_tilde_dalpha": dA_tilde.transpose(1, 2, 0),
+        "A_real": np.full((data["sample_id"].size, grid.size), np.nan),
+    }
+
+
+def retarget_samples(data: dict, grid=None, alphas=None, sigma_w=KEEP, real_axis_width=KEEP) -> tuple[dict, dict]:
+    """The fields on the grid of the samples of a read file (:func:`~.store.read_dataset`), from their raw data.
+
+    Parameters
+    ----------
+    data : dict
+        A file read whole (every field of its layout; ``raw`` 'poles' or 'series').
+    grid : array_like, shape (n_w,), optional
+        Real frequencies (energy unit, strictly increasing, no point at 0); default the file's.
+    alphas : array_like, optional
+        Complex-time angles (radians, in (0, pi/2)); default the file's. A series file has no others.
+    sigma_w : float, None or KEEP
+        Resolution of ``A~`` and ``dA~`` (Gaussian deviation, energy unit; None: unbroadened, poles only).
+    real_axis_width : float, None or KEEP
+        Half-width of the Lorentzians of ``A_real`` (poles only; None: NaN rows).
+
+    Returns
+    -------
+    (dict, dict)
+        The fields ``sample_id`` and :data:`~.schema.GRID_FIELDS` of the samples that have raw data (N_kept
+        rows), and the target settings used (:func:`target_settings` with the changes), plus ``grid``,
+        ``alphas`` and ``n_dropped``.
+
+    Raises
+    ------
+    DatasetError
+        For a file without raw data, a merged file whose sources disagree, other alphas for a series, a
+        ``sigma_w`` the series' window cannot give, or an unbroadened series target.
+    ValueError
+        For an invalid grid or alphas.
+    """
+    if data["raw"] not in ("poles", "series"):
+        raise DatasetError(
+            f"{data['path']} holds no raw data (raw = {data['raw']!r}): its targets cannot be recomputed"
+        )
+    grid = data["grid"] if grid is None else check_grid(grid)
+    alphas = data["alphas"] if alphas is None else check_alphas(alphas)
+    settings = dict(target_settings(data["provenance"]["settings"]))
+    if sigma_w != KEEP:
+        settings["sigma_w"] = None if sigma_w is None else float(sigma_w)
+    if real_axis_width != KEEP:
+        settings["real_axis_width"] = None if real_axis_width is None else float(real_axis_width)
+    keep = has_raw(data)
+    rows = {name: data[name][keep] for name in raw_fields(data)}
+    rows["times"] = data["times"]
+    if data["raw"] == "series":
+        if not np.array_equal(alphas, data["alphas"]):
+            raise DatasetError(f"{data['path']}: a series file has its targets at its own alphas {data['alphas']} only")
+        if settings["window"] == "gaussian":
+            if settings["sigma_w"] is None:
+                raise DatasetError("an MPS series with the Gaussian window needs a sigma_w > 0 (the window's width)")
+            needed = gaussian_window_t_max(settings["sigma_w"])
+            if needed > data["times"][-1] * (1 + 1e-9):
+                raise DatasetError(
+                    f"sigma_w = {settings['sigma_w']} needs series up to t = {needed:.4g}; {data['path']} stops at "
+                    f"t_max = {data['times'][-1]:.4g} (spectral.gaussian_window_t_max)"
+                )
+        elif sigma_w != KEEP:
+            raise DatasetError(
+                f"sigma_w applies to the Gaussian window only; {data['path']} has {settings['window']!r}"
+            )
+        if real_axis_width not in (KEEP, None):
+            raise DatasetError("an MPS series has no real-axis target (A_real): real_axis_width applies to poles only")
+        targets = _series_targets(rows, grid, settings["window"], settings["sigma_w"])
+    else:
+        targets = _pole_targets(rows, grid, alphas, settings["sigma_w"], settings["real_axis_width"])
+    rho, re = _hybridization(rows, grid)
+    fields = {"sample_id": rows["sample_id"], "rho_Delta": rho, "re_Delta": re, **targets}
+    assert set(fields) == {"sample_id", *GRID_FIELDS}
+    return fields, {**settings, "grid": grid, "alphas": alphas, "n_dropped": int((~keep).sum())}
+
+
+def with_grid_functions(data: dict) -> dict:
+    """A read file (:func:`~.store.read_dataset`, every field) with its fields on the grid: as read for a file that
+    stores them, else computed from the raw data on the file's own grid, alphas and settings (a compact file holds
+    raw samples only). This is how training and the content hash read a compact file: as its expansion."""
+    if data["grid_functions"]:
+        return data
+    fields, _ = retarget_samples(data)
+    return {**data, **{name: fields[name] for name in GRID_FIELDS}}
+
+
+def retarget_file(path, out, grid=None, alphas=None, sigma_w=KEEP, real_axis_width=KEEP, grid_functions=True) -> dict:
+    """Write ``out``: the samples of ``path`` with their fields on the grid recomputed (module docstring).
+
+    ``grid``, ``alphas``, ``sigma_w`` and ``real_axis_width`` as :func:`retarget_samples`; ``grid_functions=False``
+    writes the compact form (raw data only; ``grid`` and ``alphas`` then only label the file). The output is
+    gzip-compressed and written atomically; an existing file at ``out`` is replaced.
+
+    Returns
+    -------
+    dict
+        ``path``, ``out``, ``n_samples`` (written), ``n_dropped`` (without raw data), ``raw``, ``grid_functions``
+        and the target settings.
+
+    Raises
+    ------
+    DatasetError, ValueError
+        As :func:`retarget_samples`, and for an unreadable input.
+    """
+    data = read_dataset(path)
+    path, out = os.fspath(path), os.fspath(out)
+    fields, used = retarget_samples(data, grid, alphas, sigma_w, real_axis_width)
+    keep = has_raw(data)
+    rows = {name: data[name][keep] for name in raw_fields(data)}
+    if grid_functions:
+        rows.update({name: fields[name] for name in GRID_FIELDS})
+    n_poles = int(np.isfinite(rows["pole_energy"]).sum(axis=1).max(initial=1)) if data["raw"] == "poles" else 0
+    if data["raw"] == "poles":
+        rows = {name: (value[:, :n_poles] if name.startswith("pole_") else value) for name, value in rows.items()}
+    settings = {key: value for key, value in data["provenance"]["settings"].items()}
+    for key in ("sigma_w", "real_axis_width"):
+        if key in settings or used[key] is not None:
+            settings[key] = used[key]
+    settings["retargeted"] = {
+        "source": os.path.basename(path),
+        "n_w": int(used["grid"].size),
+        "w_range": [float(used["grid"][0]), float(used["grid"][-1])],
+        "alphas": [float(a) for a in used["alphas"]],
+        "grid_functions": "stored" if grid_functions else "omitted",
+    }
+    provenance = {**data["provenance"], "settings": settings}
+    temporary = os.path.join(os.path.dirname(os.path.abspath(out)), f".{os.path.basename(out)}.retarget-{os.getpid()}")
+    if os.path.exists(temporary):
+        os.remove(temporary)
+    try:
+        with DatasetWriter(
+            temporary,
+            used["grid"],
+            used["alphas"],
+            data["n_bath_max"],
+            provenance,
+            raw=data["raw"],
+            n_poles=max(n_poles, 1),
+            times=data["times"],
+            grid_functions=grid_functions,
+            compress=True,
+        ) as writer:
+            if rows["sample_id"].size:
+                writer.extend(rows)
+        os.replace(temporary, out)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise
+    if used["n_dropped"]:
+        logger.warning("%s: %d sample(s) without raw data left out", path, used["n_dropped"])
+    return {
+        "path": path,
+        "out": out,
+        "n_samples": int(rows["sample_id"].size),
+        "n_dropped": used["n_dropped"],
+        "raw": data["raw"],
+        "grid_functions": "stored" if grid_functions else "omitted",
+        **{key: used[key] for key in _TARGET_KEYS},
+    }
+
+
+def raw_fields(data: dict) -> list[str]:
+    """The sample fields of a read file that are not on the grid: what a retargeted file copies as it is."""
+    return list(file_fields(SCHEMA_VERSION, data["raw"], grid_functions=False))
