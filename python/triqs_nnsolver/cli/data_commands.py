@@ -3,7 +3,9 @@
 ``triqs-nnsolver generate --backend {ed,lanczos,mps} --n-samples N --out FILE [--seed S] [--families a,b]
 [--U-range a:b] [--eps-d-range=a:b] [--eps-d-absolute] [--alphas a,b,c] [--bath-sites N] [--sigma-w S] [--chi N]
 [--dt DT] [--t-max T] [--model-config FILE] [--no-progress]`` writes samples ``0 .. N-1`` of the run with seed S on
-the model's grid; running the same command again resumes (ids already in the file are skipped). A range that starts
+the model's grid; running the same command again resumes (ids already in the file are skipped). ``--problems FILE``
+takes sample i's bath, U and eps_d from problem i of a problem set (``bethe --problems-out FILE``, ``data.problems``)
+instead of drawing them (``--n-samples`` at most the number of problems). A range that starts
 with a minus sign needs the ``=`` form (``--eps-d-range=-1:1``), or argparse takes it for an option. Under ``mpiexec
 -n K`` every rank writes its own shard ``FILE.shard<r>of<K>.h5`` (samples ``i`` with ``i % K == r``; shards are kept,
 so a rerun resumes each of them) and rank 0 then merges the shards into FILE; the progress bar is rank 0's.
@@ -49,6 +51,7 @@ from ..data import (
     merge_shards,
     summarize,
 )
+from ..data.problems import read_problem_set
 from ..data.retarget import KEEP, retarget_file
 from ..model import ModelConfig
 from ..mps import MPSSettings
@@ -94,6 +97,7 @@ def run_generate(arguments: argparse.Namespace) -> int:
     if arguments.model_config is not None:
         model_config = ModelConfig.from_json(Path(arguments.model_config).read_text())
     common = {
+        "problems": None if arguments.problems is None else read_problem_set(arguments.problems),
         "families": arguments.families,
         "U_range": arguments.U_range,
         "eps_d_range": arguments.eps_d_range,
@@ -233,6 +237,12 @@ def _add_generate_arguments(generate: argparse.ArgumentParser) -> None:
     generate.add_argument("--dt", type=float, default=None, help="mps: time step (default MPSSettings().dt)")
     generate.add_argument("--t-max", type=float, default=None, help="mps: last contour time (default MPSSettings)")
     generate.add_argument("--model-config", default=None, help="ModelConfig JSON file giving the grid")
+    generate.add_argument(
+        "--problems",
+        default=None,
+        metavar="FILE",
+        help="take sample i's bath, U and eps_d from problem i of this set (bethe --problems-out) instead of drawing",
+    )
     generate.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
     generate.set_defaults(run=run_generate)
 

@@ -27,12 +27,14 @@ from pathlib import Path
 import numpy as np
 
 from .. import mpi
+from ..data.problems import write_problem_set
 from ..dmft import (
     BetheDMFTConfig,
     plot_result,
     plot_scan,
     run_bethe_dmft,
     run_u_scan,
+    visited_problems,
     write_result_archive,
     write_scan_archive,
 )
@@ -98,12 +100,22 @@ def _plot_path(arguments: argparse.Namespace) -> Path | None:
     return Path(arguments.plot) if arguments.plot else Path(arguments.out).with_suffix(".png")
 
 
+def _write_problems(arguments: argparse.Namespace, results) -> None:
+    """With ``--problems-out FILE``: the impurity problems of every iteration, as a problem set (``generate
+    --problems FILE``)."""
+    if arguments.problems_out is not None:
+        problems = visited_problems(results, label=arguments.solver)
+        write_problem_set(arguments.problems_out, problems)
+        mpi.report(f"wrote {arguments.problems_out}: {len(problems)} visited impurity problems")
+
+
 def run_bethe(arguments: argparse.Namespace) -> int:
     """The ``bethe`` command: one DMFT loop, archive, plot, summary. Returns the exit status (module docstring)."""
     config = _config(arguments, arguments.U)
     solver = _solver(arguments, [config.U])
     result = run_bethe_dmft(solver, config, progress=not arguments.no_progress, description=f"U = {config.U:g}")
     if mpi.is_master_node():
+        _write_problems(arguments, result)
         archive = write_result_archive(arguments.out, result)
         plot = _plot_path(arguments)
         if plot is not None:
@@ -123,6 +135,7 @@ def run_bethe_scan(arguments: argparse.Namespace) -> int:
     )
     n_failed = sum(not r.converged for r in results)
     if mpi.is_master_node():
+        _write_problems(arguments, results)
         archive = write_scan_archive(arguments.out, results, arguments.direction)
         plot = _plot_path(arguments)
         if plot is not None:
@@ -169,6 +182,12 @@ def _add_common_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--normalize", action="store_true", help="rescale the network's A to int A = 1")
     parser.add_argument("--no-plot", action="store_true", help="write no PNG")
+    parser.add_argument(
+        "--problems-out",
+        default=None,
+        metavar="FILE",
+        help="write every iteration's impurity problem (generate --problems)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (batch jobs)")
 
 

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from ..checks import real_number
 from ..reference import MAX_BATH_LANCZOS, MAX_KRYLOV, solve_siam_lanczos
 from .families import FAMILIES, FAMILY_RANGES
+from .problems import ProblemSet, settings_with_problems
 from .sample_loop import write_run
 from .synthetic import check_problem_settings, check_target_settings, exact_sample, sample_id
 
@@ -68,6 +69,7 @@ class LanczosSettings:
     real_axis_width: float | None = None  # A_real's Lorentzian half-width (energy unit); None: no A_real (NaN)
     sigma_w: float | None = None  # frequency resolution of A~ and dA~ (Gaussian deviation, energy unit); None: exact
     krylov_tol: float = 1e-8  # Krylov convergence of solve_siam_lanczos (dimensionless, relative to 1/(pi w))
+    problems: ProblemSet | None = None  # take the problems from this set (data.problems) instead of drawing them
 
     def __post_init__(self):
         check_problem_settings(self)
@@ -84,9 +86,10 @@ class LanczosSettings:
 
     def to_dict(self) -> dict:
         """JSON-ready options, the input broadening and the ranges of the chosen families (the file's provenance)."""
-        values = dataclasses.asdict(self)
+        values = {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
         values["families"] = list(self.families)
         values["family_ranges"] = {name: FAMILY_RANGES[name] for name in self.families}
+        values = settings_with_problems(values, self.problems)
         return {"backend": "lanczos", **values, "input_broadening": INPUT_BROADENING}
 
 

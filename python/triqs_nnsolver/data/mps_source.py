@@ -43,6 +43,7 @@ from ..mps import MPSSettings, solve_complex_time
 from ..spectral import gaussian_window_t_max
 from ..spectral.window import WINDOW_FLOOR
 from .families import FAMILIES, FAMILY_RANGES
+from .problems import ProblemSet, settings_with_problems
 from .sample_loop import write_run
 from .synthetic import check_problem_settings, draw_problem, sample_id
 
@@ -67,6 +68,7 @@ class MPSDataSettings:
     window: str = "gaussian"  # time window of the Fourier step (spectral.time_window)
     sigma_w: float | None = 0.2  # 'gaussian': frequency resolution (energy unit); None for the other windows
     mps: MPSSettings = dataclasses.field(default_factory=MPSSettings)  # bond dimension, dt, t_max, n_bath, ...
+    problems: ProblemSet | None = None  # take the problems from this set (data.problems) instead of drawing them
 
     def __post_init__(self):
         check_problem_settings(self)
@@ -103,7 +105,7 @@ class MPSDataSettings:
         values = {field.name: getattr(self, field.name) for field in dataclasses.fields(self) if field.name != "mps"}
         values["families"] = list(self.families)
         values["family_ranges"] = {name: FAMILY_RANGES[name] for name in self.families}
-        return {"backend": "mps", **values, "mps": self.mps.to_dict()}
+        return {"backend": "mps", **settings_with_problems(values, self.problems), "mps": self.mps.to_dict()}
 
 
 def mps_sample(seed: int, index: int, grid, alphas, settings: MPSDataSettings | None = None) -> dict:

@@ -62,6 +62,7 @@ from ..model_contract import REFERENCE_HYBRIDIZATION_WEIGHT
 from ..reference import MAX_BATH, solve_siam
 from ..spectral import dtilt_dalpha, tilt
 from .families import FAMILIES, FAMILY_RANGES, FamilyDensity, sample_family
+from .problems import ProblemSet, check_problems, settings_with_problems
 from .sample_loop import write_run
 from .schema import POLE_WEIGHT_FLOOR
 
@@ -92,6 +93,7 @@ def check_problem_settings(settings) -> None:
     ``eps_d_range`` (finite ``a <= b``, stored as float pairs; U >= 0) and ``eps_d_reference``. ``settings`` is a
     frozen dataclass; the normalized values are set on it in place (from its ``__post_init__``).
     """
+    check_problems(getattr(settings, "problems", None))
     unknown = sorted(set(settings.families) - set(FAMILIES))
     if not settings.families or unknown:
         raise ValueError(f"families must be a non-empty subset of {FAMILIES}; got unknown {unknown}")
@@ -142,6 +144,7 @@ class EDSettings:
     Lambda: float = 2.0  # edge ratio of the 'log' binning (dimensionless, > 1)
     real_axis_width: float = 0.05  # half-width of the Lorentzians of A_real, energy unit
     sigma_w: float | None = None  # frequency resolution of A~ and dA~ (Gaussian deviation, energy unit); None: exact
+    problems: ProblemSet | None = None  # take the problems from this set (data.problems) instead of drawing them
 
     def __post_init__(self):
         check_problem_settings(self)
@@ -155,12 +158,12 @@ class EDSettings:
         """JSON-ready options, plus the ranges of the chosen families (for the file's provenance).
 
         ``sigma_w`` appears only when set, so files written before it existed resume unchanged."""
-        values = dataclasses.asdict(self)
+        values = {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
         if self.sigma_w is None:
             values.pop("sigma_w")
         values["families"] = list(self.families)
         values["family_ranges"] = {name: FAMILY_RANGES[name] for name in self.families}
-        return {"backend": "ed", **values}
+        return {"backend": "ed", **settings_with_problems(values, self.problems)}
 
 
 def sample_id(seed: int, index: int) -> int:
@@ -228,20 +231,25 @@ def draw_problem(seed: int, index: int, settings=None) -> EDProblem:
     same problem for the same (seed, index) and the same families, ranges, ``n_bath`` and binning.
 
     The stream ``default_rng(sample_seed(seed, index))`` is consumed in this order: the family index,
-    the family's parameters (:func:`~.families.sample_family`), U, then the eps_d offset.
+    the family's parameters (:func:`~.families.sample_family`), U, then the eps_d offset. With
+    ``settings.problems`` set, the density, U and eps_d are problem ``index`` of that set in the model unit
+    (:meth:`.problems.ProblemSet.in_model_unit`) and nothing is drawn; the binning is the same.
 
     Raises
     ------
     ValueError
-        For a seed or index out of range (:func:`sample_id`).
+        For a seed or index out of range (:func:`sample_id`), or an index beyond the problem set.
     """
     settings = EDSettings() if settings is None else settings
     sample_id(seed, index)
-    rng = np.random.default_rng(sample_seed(seed, index))
-    density = sample_family(settings.families[rng.integers(len(settings.families))], rng)
-    U = float(rng.uniform(*settings.U_range))
-    offset = float(rng.uniform(*settings.eps_d_range))
-    eps_d = offset - U / 2 if settings.eps_d_reference == "half_filling" else offset
+    if getattr(settings, "problems", None) is not None:
+        density, U, eps_d = settings.problems.in_model_unit(index)
+    else:
+        rng = np.random.default_rng(sample_seed(seed, index))
+        density = sample_family(settings.families[rng.integers(len(settings.families))], rng)
+        U = float(rng.uniform(*settings.U_range))
+        offset = float(rng.uniform(*settings.eps_d_range))
+        eps_d = offset - U / 2 if settings.eps_d_reference == "half_filling" else offset
     bath = discretize_function(
         density, *density.support, settings.n_bath, settings.binning, settings.Lambda, n_samples=_SAMPLES_PER_BIN
     )

@@ -26,10 +26,12 @@ from .observables import (
     spectral_at_fermi_level,
 )
 from .plots import plot_result, plot_scan
+from .problem_sets import visited_problems
 from .results import matsubara_functions, spin_blocks, write_result, write_result_archive, write_scan_archive
 from .scan import run_u_scan, scan_values
 
 __all__ = [
+    "visited_problems",
     "BetheDMFTConfig",
     "BetheDMFTResult",
     "BetheObservables",

@@ -78,6 +78,9 @@ class BetheDMFTResult:
         ``solver.describe()`` if the solver has it.
     observables : BetheObservables
         G, Delta, Sigma on the real axis, Z, A(0), density, double occupancy, norm.
+    baths : ndarray, shape (n_iter, n_w)
+        The hybridization density ``rho_Delta`` of every iteration, solved at ``history['eps_d']``: the problems
+        the loop visited (:func:`~triqs_nnsolver.dmft.problem_sets.visited_problems`).
     """
 
     config: BetheDMFTConfig
@@ -91,6 +94,7 @@ class BetheDMFTResult:
     elapsed: float
     solver_info: dict = field(default_factory=dict)
     observables: BetheObservables | None = None
+    baths: np.ndarray | None = None
 
     @property
     def change(self) -> float:
@@ -202,6 +206,7 @@ def run_bethe_dmft(
     mixer = make_mixer(config.mixing, config.anderson_depth)
     eps_d = config.initial_eps_d
     history = {key: [] for key in HISTORY_KEYS}
+    baths = []
     show = bool(progress) and mpi.is_master_node()
     started = time.perf_counter()
     converged = False
@@ -225,6 +230,7 @@ def run_bethe_dmft(
                     bounds=(-U - _EPS_D_MARGIN * D, _EPS_D_MARGIN * D),
                 )
             A_out = solve_at(eps_d)
+            baths.append(rho_Delta)
             last_solution = solved[eps_d][1]
             change = D * float(np.max(np.abs(A_out - A_in)))
             for key, value in zip(
@@ -270,6 +276,7 @@ def run_bethe_dmft(
         elapsed=elapsed,
         solver_info=solver_info,
         observables=bethe_observables(w, A_out, A_in, eps_d, U, t, config.resolved_z_window),
+        baths=np.array(baths),
     )
     logger.info("%s", result.summary())
     return result
