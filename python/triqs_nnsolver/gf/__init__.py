@@ -20,6 +20,7 @@ from .mesh import (
     make_nonuniform_refreq,
 )
 from .moments import spectral_moments, spectral_norm
+from .operators import HilbertOperator, KramersKronigOperator, hilbert_operator, kramers_kronig_operator
 from .poles import (
     PoleSum,
     greater_on_ray,
@@ -48,6 +49,10 @@ __all__ = [
     "semicircle_gf_iw",
     "retarded_from_spectral",
     "hilbert_transform",
+    "KramersKronigOperator",
+    "HilbertOperator",
+    "kramers_kronig_operator",
+    "hilbert_operator",
     "matsubara_from_spectral",
     "tau_from_matsubara",
     "tau_from_spectral",

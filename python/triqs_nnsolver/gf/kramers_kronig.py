@@ -26,14 +26,14 @@ _N_SERIES_TERMS = 24  # terms of g(x) for |x| <= 1/4: remainder below 1e-17 of t
 _CHUNK = 1 << 21  # entries of one (n_z, n_w) kernel block, 32 MiB as complex128
 
 
-def _slope_jumps(w: np.ndarray, A: np.ndarray) -> np.ndarray:
+def slope_jumps(w: np.ndarray, A: np.ndarray) -> np.ndarray:
     """``s_j - s_{j-1}`` at every grid point, slopes s of A_lin with s = 0 outside the grid; shape (n_w, m)."""
     slopes = np.diff(A, axis=0) / np.diff(w)[:, None]
     zero = np.zeros((1, A.shape[1]), dtype=slopes.dtype)
     return np.diff(np.concatenate([zero, slopes, zero]), axis=0)
 
 
-def _xlogabsx(x: np.ndarray) -> np.ndarray:
+def xlogabsx(x: np.ndarray) -> np.ndarray:
     """``x log|x|`` with its limit 0 at x = 0."""
     return x * np.log(np.abs(x), where=x != 0, out=np.zeros_like(x))
 
@@ -47,7 +47,7 @@ def _near_field(w: np.ndarray, rho: np.ndarray, z: np.ndarray, center: float) ->
     The closed form of g loses digits as |x| -> 0, so for |d_j| <= |u| / 4 its series is used, summed
     over those grid points through running sums of ``(s_j - s_{j-1}) d_j^k`` in order of |d_j|.
     """
-    jumps = _slope_jumps(w, rho)  # (n_w, m)
+    jumps = slope_jumps(w, rho)  # (n_w, m)
     d = w - center
     abs_d = np.abs(d)
     order = np.argsort(abs_d, kind="stable")
@@ -117,14 +117,14 @@ def retarded_from_spectral(w, A) -> np.ndarray:
     w = frequency_grid(w)
     A_in = sampled_values(w, A)
     A = A_in.reshape(w.size, -1)  # (n_w, m)
-    jumps = _slope_jumps(w, A)
+    jumps = slope_jumps(w, A)
     log_first = np.log(w - w[0], where=w > w[0], out=np.zeros(w.size))  # the end point itself: finite part
     log_last = np.log(w[-1] - w, where=w < w[-1], out=np.zeros(w.size))
     real_part = A[0] * log_first[:, None] - A[-1] * log_last[:, None] - (A[-1] - A[0])
     step = max(1, _CHUNK // w.size)
     for start in range(0, w.size, step):
         x = w[start : start + step, None] - w[None, :]  # (n_chunk, n_w): w_i - w_j
-        real_part[start : start + step] += _xlogabsx(x) @ jumps
+        real_part[start : start + step] += xlogabsx(x) @ jumps
     return (real_part - 1j * np.pi * A).reshape(A_in.shape)
 
 

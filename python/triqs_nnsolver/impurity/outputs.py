@@ -21,7 +21,10 @@ section 1; the exact transforms of ``gf``, no Fourier transform of noisy data, n
   :func:`quasiparticle_weight` from the slope of ``Re Sigma_w`` at the Fermi level.
 
 What is not here: the input side (bath fits, ``Delta_tau``), spin blocks and TRIQS objects (``solver``),
-lattice self-consistency (``dmft``). Layer: ``impurity``; numpy and scipy.
+lattice self-consistency (``dmft``). Both transforms of ``A`` and ``rho_Sigma`` are the cached operators of
+``gf.operators`` (built once per real and Matsubara mesh; equal to the dense ``gf.kramers_kronig`` formulas to
+rounding), so a loop of solves on one mesh pays their set-up once.
+Layer: ``impurity``; numpy and scipy.
 """
 
 from __future__ import annotations
@@ -32,8 +35,8 @@ from scipy.integrate import trapezoid
 from ..gf import (
     MeshImFreq,
     MeshImTime,
-    hilbert_transform,
-    retarded_from_spectral,
+    hilbert_operator,
+    kramers_kronig_operator,
     sigma_real_axis,
     tail_moments,
     tau_from_matsubara,
@@ -152,7 +155,7 @@ def pole_width(w: np.ndarray, Delta_w: np.ndarray, eps: float) -> np.ndarray:
 def real_axis_functions(w, A, Delta_w, eps: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(G_w, G0_w, Sigma_w)`` of the solution ``A`` in the bath ``Delta_w`` (module docstring), complex, (n_w,)."""
     w = np.asarray(w, dtype=float)
-    G_w = retarded_from_spectral(w, np.asarray(A, dtype=float))
+    G_w = kramers_kronig_operator(w)(np.asarray(A, dtype=float))
     return G_w, g0_real_axis(w, Delta_w, eps), sigma_real_axis(w, G_w, eps, Delta_w)
 
 
@@ -165,7 +168,7 @@ def matsubara_functions(w, Sigma_w, hartree: float, iw, G0_iw) -> tuple[np.ndarr
     rho_Sigma = -np.imag(Sigma_w) / np.pi
     positive = np.clip(rho_Sigma, 0.0, None)
     G0_iw = np.asarray(G0_iw, dtype=complex)
-    Sigma_iw = hartree + hilbert_transform(w, positive, iw)
+    Sigma_iw = hartree + hilbert_operator(w, iw)(positive)
     G_iw = 1.0 / (1.0 / G0_iw - Sigma_iw)
     return G_iw, 1.0 / G0_iw - 1.0 / G_iw, float(trapezoid(positive - rho_Sigma, w))
 
@@ -237,7 +240,7 @@ def green_functions(
     G_w, G0_w, Sigma_w = real_axis_functions(w, A, Delta_w, eps)
     iw = mesh_iw.iw
     if G0_iw is None:
-        G0_iw = 1.0 / (iw - eps - hilbert_transform(w, -np.imag(Delta_w) / np.pi, iw))
+        G0_iw = 1.0 / (iw - eps - hilbert_operator(w, iw)(-np.imag(Delta_w) / np.pi))
     G_iw, Sigma_iw, clipped = matsubara_functions(w, Sigma_w, hartree, iw, G0_iw)
     out = {
         "A_w": np.asarray(A, dtype=complex),

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..bath import FitReport, StarBath, fit_star_bath, hybridization_from_g0, hybridization_real_axis
 from ..checks import real_number
-from ..gf import MeshImFreq, retarded_from_spectral, spectral_moments, spectral_norm
+from ..gf import MeshImFreq, kramers_kronig_operator, spectral_moments, spectral_norm
 from ..impurity import pole_width
 
 __all__ = [
@@ -151,7 +151,7 @@ def hybridization_from_g0_iw(
     _check_on_mesh(name, w, rho, bath.total_weight)
     # Delta_w is the hybridization the impurity is solved with: rho_Delta on the mesh (the Lorentzian tails
     # beyond it cut off), Re Delta_w by Kramers-Kronig, exactly as the impurity solvers see it
-    return RealAxisHybridization(retarded_from_spectral(w, rho), rho, float(eps), bath, report, float(eta))
+    return RealAxisHybridization(kramers_kronig_operator(w)(rho), rho, float(eps), bath, report, float(eta))
 
 
 def hybridization_from_delta_w(w: np.ndarray, Delta_w, eps: float, name: str = "Delta_w") -> RealAxisHybridization:
