@@ -25,7 +25,12 @@ import numpy as np
 from ..gf import MeshImFreq, MeshImTime, MeshReFreq, spectral_norm
 from ..impurity import density
 from .containers import add_operators, level_operator
-from .hybridization import hybridization_from_delta_w, hybridization_from_g0_iw, real_mesh_warnings
+from .hybridization import (
+    hybridization_from_delta_w,
+    hybridization_from_g0_iw,
+    next_warm_start,
+    real_mesh_warnings,
+)
 from .inputs import SolveRequest
 from .inventory import GF_ATTRIBUTES, RAW_COPIES
 from .outputs import block_outputs
@@ -43,15 +48,27 @@ def _normalised(w: np.ndarray, A: np.ndarray) -> tuple[np.ndarray, float]:
 
 
 def solve_blocks(
-    request: SolveRequest, impurity_solver, mesh_w: MeshReFreq, mesh_iw: MeshImFreq, mesh_tau: MeshImTime, n_l: int
+    request: SolveRequest,
+    impurity_solver,
+    mesh_w: MeshReFreq,
+    mesh_iw: MeshImFreq,
+    mesh_tau: MeshImTime,
+    n_l: int,
+    warm_starts: dict | None = None,
 ) -> dict:
-    """Everything of one solve as plain arrays (module docstring); ``n_l`` is used when ``request.measure_G_l``."""
+    """Everything of one solve as plain arrays (module docstring); ``n_l`` is used when ``request.measure_G_l``.
+
+    ``warm_starts`` maps an input's label to its :class:`~.hybridization.WarmStart` (the bath fit starts from
+    it); the result's ``warm_starts`` are those for the next solve.
+    """
     start = time.perf_counter()
     w, terms = mesh_w.points, request.terms
+    warm_starts = {} if warm_starts is None else warm_starts
     hybs = []
     for data, label in zip(request.inputs, request.labels, strict=True):
         if request.attribute == "G0_iw":
-            hybs.append(hybridization_from_g0_iw(mesh_iw, data, w, request.n_bath, request.eta, name=label))
+            warm = warm_starts.get(label)
+            hybs.append(hybridization_from_g0_iw(mesh_iw, data, w, request.n_bath, request.eta, label, warm))
         else:
             hybs.append(hybridization_from_delta_w(w, data, request.eps_input, name=label))
     after_fit = time.perf_counter()
@@ -100,6 +117,9 @@ def solve_blocks(
         "level_shift": terms.level_shift,
         "density": [o["density"] for o in outputs],
         "report": report,
+        "warm_starts": {
+            label: next_warm_start(hyb, warm_starts.get(label)) for label, hyb in zip(request.labels, hybs, strict=True)
+        },
     }
 
 

@@ -2,7 +2,8 @@
 
 From ``G0_iw`` (``METHOD.md`` section 4): ``Delta(iw_n) = iw_n - eps - 1/G0(iw_n)`` with ``eps`` the
 constant of the tail (``bath.hybridization_from_g0``), a positive-weight star bath fitted to
-``Delta(iw_n)`` (``bath.fit_star_bath``), and ``Delta(w + i eta) = sum_k V_k^2 / (w + i eta - eps_k)``
+``Delta(iw_n)`` (``bath.fit_star_bath``, warm-started in a loop from the previous solve's bath:
+:class:`WarmStart`), and ``Delta(w + i eta) = sum_k V_k^2 / (w + i eta - eps_k)``
 on the real mesh (``bath.hybridization_real_axis``): the fit is the analytic continuation, the
 Lorentzian broadening ``eta`` turns the discrete bath into the continuous density the network needs.
 From ``Delta_w``: the caller's retarded hybridization on the real mesh, checked for causality.
@@ -28,6 +29,8 @@ from ..impurity import pole_width
 __all__ = [
     "RealAxisHybridization",
     "RealMeshWarning",
+    "WarmStart",
+    "next_warm_start",
     "hybridization_from_g0_iw",
     "hybridization_from_delta_w",
     "auto_eta",
@@ -42,6 +45,8 @@ _LOST_WEIGHT = 0.05  # fraction of sum V^2 that may fall outside the real mesh (
 _CAUSALITY_RTOL = 1e-10  # -Im Delta_w may be negative by this fraction of max |Delta_w| (rounding)
 _MIN_STEPS_PER_WIDTH = 10.0  # rms width of rho_Delta in mesh steps below which the mesh resolves the bath poorly
 _EDGE_WEIGHT = 1e-3  # rho_Delta at the mesh ends, relative to its maximum, above which the bath is cut off
+_WARM_RTOL = 1e-5  # a warm-started fit is kept up to this max relative deviation of Delta(iw_n) ...
+_WARM_FACTOR = 2.0  # ... or up to this factor times the deviation of the last fit from scratch, if larger
 
 
 class RealMeshWarning(UserWarning):
@@ -109,7 +114,13 @@ def _check_on_mesh(name: str, w: np.ndarray, rho: np.ndarray, total: float) -> N
 
 
 def hybridization_from_g0_iw(
-    mesh: MeshImFreq, G0_iw, w: np.ndarray, n_bath: int, eta: float | None = None, name: str = "G0_iw"
+    mesh: MeshImFreq,
+    G0_iw,
+    w: np.ndarray,
+    n_bath: int,
+    eta: float | None = None,
+    name: str = "G0_iw",
+    start: WarmStart | None = None,
 ) -> RealAxisHybridization:
     """Fit one block of ``G0_iw`` and give its hybridization on the real frequencies ``w``.
 
@@ -127,6 +138,10 @@ def hybridization_from_g0_iw(
         Lorentzian broadening (energy unit, > 0); default :func:`auto_eta`.
     name : str
         Used in error messages, e.g. ``"G0_iw['up']"``.
+    start : WarmStart, optional
+        The previous solve's bath of this block (:func:`next_warm_start`): the fit starts from it
+        (``bath.fit_star_bath``'s ``start``) and falls back to a fit from scratch if that ends worse than
+        ``start.rtol``.
 
     Raises
     ------
@@ -140,7 +155,8 @@ def hybridization_from_g0_iw(
         raise ValueError(f"{name} must be finite; got {data.ravel()[bad]} at data index {bad} (NaN or inf)")
     try:
         Delta_iw, eps = hybridization_from_g0(mesh, data)
-        bath, report = fit_star_bath(mesh, Delta_iw, n_levels=n_bath)
+        warm = {} if start is None else {"start": start.bath, "start_rtol": start.rtol}
+        bath, report = fit_star_bath(mesh, Delta_iw, n_levels=n_bath, **warm)
     except ValueError as err:
         raise ValueError(f"{name}: {err}") from err
     if eta is None:
@@ -152,6 +168,27 @@ def hybridization_from_g0_iw(
     # Delta_w is the hybridization the impurity is solved with: rho_Delta on the mesh (the Lorentzian tails
     # beyond it cut off), Re Delta_w by Kramers-Kronig, exactly as the impurity solvers see it
     return RealAxisHybridization(kramers_kronig_operator(w)(rho), rho, float(eps), bath, report, float(eta))
+
+
+@dataclass(frozen=True)
+class WarmStart:
+    """The bath a block's next fit starts from, and the largest max relative deviation kept from that start.
+
+    ``rtol`` is ``_WARM_FACTOR`` = 2 times the deviation of the last fit from scratch (at least
+    ``_WARM_RTOL`` = 1e-5): warm fits may not drift above what a cold fit reached, however many follow.
+    """
+
+    bath: StarBath
+    rtol: float
+
+
+def next_warm_start(hyb: RealAxisHybridization, previous: WarmStart | None) -> WarmStart | None:
+    """The :class:`WarmStart` for the next solve of a block after the fit ``hyb`` (None for a real-axis input)."""
+    if hyb.bath is None or hyb.fit is None:
+        return None
+    if hyb.fit.warm and previous is not None:
+        return WarmStart(hyb.bath, previous.rtol)
+    return WarmStart(hyb.bath, max(_WARM_RTOL, _WARM_FACTOR * hyb.fit.max_rel_error))
 
 
 def hybridization_from_delta_w(w: np.ndarray, Delta_w, eps: float, name: str = "Delta_w") -> RealAxisHybridization:

@@ -83,6 +83,11 @@ class Solver:
     delta_interface : bool
         Only False: the input is ``G0_iw`` or the real-axis ``Delta_w`` (an imaginary-time ``Delta_tau`` input
         is not supported).
+    warm_start : bool
+        True (default): each bath fit starts from the previous solve's bath of its block and keeps that fit if
+        it reproduces ``Delta(iw_n)`` about as well as a fit from scratch (``hybridization.WarmStart``; the fit
+        of a DMFT loop then costs ~3 ms instead of ~70 ms); False: every fit starts from scratch, so a solve
+        does not depend on the ones before it.
 
     Raises
     ------
@@ -115,6 +120,7 @@ class Solver:
         strict: bool = False,
         containers: str = "auto",
         delta_interface: bool = False,
+        warm_start: bool = True,
     ):
         settings = solver_settings(beta, n_iw, n_tau, n_l, n_w, w_min, w_max, eta, n_bath, delta_interface)
         for name, value in settings.items():
@@ -130,6 +136,8 @@ class Solver:
         self.model = None if model is None else str(model)
         self._solver_options = {"backend": backend, "real_axis": real_axis, "strict": bool(strict)}
         self._impurity_solver = impurity_solver
+        self.warm_start = bool(warm_start)
+        self._warm_starts: dict = {}  # input label -> hybridization.WarmStart of the last solve
         if impurity_solver is None:
             self._load_model()
         self._allocate()
@@ -211,9 +219,11 @@ class Solver:
 
         def compute() -> dict:  # rank 0's inputs are checked and solved; an error reaches every rank
             request = solve_request(self, *arguments)
-            return {**solve_blocks(request, self.impurity_solver, *meshes), "n_bath": request.n_bath}
+            starts = self._warm_starts if self.warm_start else None
+            return {**solve_blocks(request, self.impurity_solver, *meshes, starts), "n_bath": request.n_bath}
 
         results = mpi.compute_on_root(compute)
+        self._warm_starts = {label: start for label, start in results["warm_starts"].items() if start is not None}
         store_results(self, results, h_int)
         if mpi.is_master_node():
             for message in results["report"]["real_mesh_warnings"]:

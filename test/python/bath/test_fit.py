@@ -239,3 +239,32 @@ def test_frequencies_and_options_are_named():
         hybridization_from_g0(MESH, 1 / (MESH.iw - Delta), n_tail=5)
     with pytest.raises(ValueError, match="positive tail weight c_1"):
         fit_star_bath(MESH, np.zeros(2050, complex), n_levels=4)
+
+
+def test_warm_start_is_kept_when_it_fits():
+    # the 4-level data, started from the exact bath moved by 1e-3: the capped refinement (20 evaluations)
+    # converges to the rounding level as the cold fit does (measured 4e-16); bounds as in the exact test above
+    start = StarBath(BATH.eps + 1e-3, BATH.V * (1 + 1e-3))
+    bath, report = fit_star_bath(MESH, hybridization(BATH, MESH.iw), n_levels=4, start=start)
+    assert report.warm and report.max_rel_error < 1e-10
+    np.testing.assert_allclose(bath.eps, BATH.eps, rtol=0, atol=1e-8)
+    np.testing.assert_allclose(bath.V**2, BATH.V**2, rtol=0, atol=1e-8)
+
+
+def test_warm_start_falls_back_to_the_fit_from_scratch():
+    cold, cold_report = fit_star_bath(MESH, SEMICIRCLE, n_levels=8)
+    assert not cold_report.warm
+    # one far level cannot reach 1e-5 in 20 evaluations; a start with more levels than allowed is not used:
+    # both give the cold fit, bit for bit (the cold path is deterministic)
+    for start in (StarBath([5.0], [0.1]), StarBath(np.linspace(-1, 1, 9), np.full(9, 1 / 6))):
+        bath, report = fit_star_bath(MESH, SEMICIRCLE, n_levels=8, start=start)
+        assert not report.warm
+        np.testing.assert_array_equal(bath.eps, cold.eps)
+        np.testing.assert_array_equal(bath.V, cold.V)
+
+
+def test_warm_start_arguments_are_named():
+    with pytest.raises(TypeError, match="start must be a StarBath"):
+        fit_star_bath(MESH, SEMICIRCLE, n_levels=4, start=[0.0])
+    with pytest.raises(ValueError, match="start_rtol"):
+        fit_star_bath(MESH, SEMICIRCLE, n_levels=4, start=BATH, start_rtol=0.0)
