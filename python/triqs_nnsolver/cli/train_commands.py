@@ -68,7 +68,9 @@ def run_train(arguments: argparse.Namespace) -> int:
 
     _log_to_stderr()
     model_config, train_config = read_config_file(arguments.config)
-    train_set, val_set, _test_set = load_splits(arguments.data, use_re_delta=model_config.use_re_delta)
+    train_set, val_set, _test_set = load_splits(
+        arguments.data, use_re_delta=model_config.use_re_delta, mirror=train_config.mirror
+    )
     out_dir = Path(arguments.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     record = json.dumps(describe_training_data(arguments.data, train_set), indent=1)

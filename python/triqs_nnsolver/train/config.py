@@ -46,6 +46,7 @@ class TrainConfig:
     num_workers: int = 0  # DataLoader worker processes (0: load in the training process)
     checkpoint_every: int = 1  # epochs between writes of last.pt (the final epoch is always written)
     log_every: int = 10  # optimizer steps between live-loss updates of the progress bar and DEBUG log lines
+    mirror: bool = False  # add the particle-hole mirrors of the training samples (data.mirror; train split only)
 
     def __post_init__(self):
         for name in ("lambda_derivative", "weight_decay", "grad_clip"):
@@ -71,6 +72,8 @@ class TrainConfig:
         if len(betas) != 2 or not all(0 <= b < 1 for b in betas):
             raise ValueError(f"betas must be two numbers in [0, 1); got betas = {self.betas!r}")
         object.__setattr__(self, "betas", betas)
+        if not isinstance(self.mirror, bool):
+            raise ValueError(f"mirror must be True or False; got mirror = {self.mirror!r}")
         if self.device not in _DEVICES:
             raise ValueError(f"device must be one of {_DEVICES}; got device = {self.device!r}")
 

@@ -28,6 +28,7 @@ import numpy as np
 import torch
 
 from ..data.merge import dataset_hash
+from ..data.mirror import particle_hole_mirrors
 from ..data.resolution import data_resolution
 from ..data.retarget import with_grid_functions
 from ..data.schema import SCHEMA_VERSION
@@ -63,6 +64,10 @@ class SpectralDataset(torch.utils.data.Dataset):
         Train, validation and test fractions of the split rule.
     use_re_delta : bool
         Give ``Re Delta`` as a second hybridization channel.
+    mirror : bool
+        Add the particle-hole mirror of every sample of the split that is not its own mirror
+        (:func:`triqs_nnsolver.data.mirror.particle_hole_mirrors`; needs a grid symmetric about 0). A mirror keeps
+        its original's sample id and split; ``n_mirrors`` counts them.
 
     Attributes
     ----------
@@ -71,7 +76,9 @@ class SpectralDataset(torch.utils.data.Dataset):
     alphas : numpy.ndarray, float64 (n_alpha,)
         The alphas (radians); item ``params[2]`` is ``alphas[alpha_index]``.
     sample_ids : numpy.ndarray, int64 (n_samples,)
-        Ids of the samples kept, in item order.
+        Ids of the samples kept, in item order (mirrors last, with their originals' ids).
+    n_mirrors : int
+        How many of them are particle-hole mirrors (0 without ``mirror``).
 
     Raises
     ------
@@ -81,15 +88,33 @@ class SpectralDataset(torch.utils.data.Dataset):
         For an unknown split or invalid fractions.
     """
 
-    def __init__(self, paths, split: str | None = None, fractions=DEFAULT_FRACTIONS, use_re_delta: bool = False):
-        self._setup(_combine(paths), split, fractions, use_re_delta)
+    def __init__(
+        self,
+        paths,
+        split: str | None = None,
+        fractions=DEFAULT_FRACTIONS,
+        use_re_delta: bool = False,
+        mirror: bool = False,
+    ):
+        self._setup(_combine(paths), split, fractions, use_re_delta, mirror)
 
-    def _setup(self, combined: dict, split, fractions, use_re_delta: bool) -> None:
+    def _setup(self, combined: dict, split, fractions, use_re_delta: bool, mirror: bool = False) -> None:
         if split is not None and split not in SPLITS:
             raise ValueError(f"split must be None or one of {SPLITS}; got split = {split!r}")
         keep = np.ones(combined["sample_id"].size, bool)
         if split is not None:
             keep = split_mask(combined["sample_id"], split, fractions)
+        self.n_mirrors = 0
+        if mirror:  # the mirrors of this split's samples join it: a mirror never crosses into another split
+            mirrors = particle_hole_mirrors(
+                {**{name: combined[name][keep] for name in _FIELDS}, "grid": combined["grid"]}
+            )
+            self.n_mirrors = mirrors["sample_id"].size
+            combined = {
+                **combined,
+                **{name: np.concatenate([combined[name][keep], mirrors[name]]) for name in _FIELDS},
+            }
+            keep = np.ones(combined["sample_id"].size, bool)
         self.grid, self.alphas = combined["grid"], combined["alphas"]
         self.sample_ids = combined["sample_id"][keep]
         channels = input_channels(use_re_delta)  # data-file fields, in the network's channel order
@@ -135,16 +160,17 @@ class SpectralDataset(torch.utils.data.Dataset):
         return {key: (float(np.min(value)), float(np.max(value))) for key, value in ranges.items()}
 
 
-def load_splits(paths, fractions=DEFAULT_FRACTIONS, use_re_delta: bool = False):
+def load_splits(paths, fractions=DEFAULT_FRACTIONS, use_re_delta: bool = False, mirror: bool = False):
     """``(train, validation, test)`` :class:`SpectralDataset` of the same files, which are read once.
 
-    Arguments and Raises as :class:`SpectralDataset`.
+    Arguments and Raises as :class:`SpectralDataset`; ``mirror`` adds the particle-hole mirrors to the training
+    split only (validation and test stay the samples as generated).
     """
     combined = _combine(paths)
     datasets = []
     for split in SPLITS:
         dataset = SpectralDataset.__new__(SpectralDataset)
-        dataset._setup(combined, split, fractions, use_re_delta)
+        dataset._setup(combined, split, fractions, use_re_delta, mirror and split == "train")
         datasets.append(dataset)
     return tuple(datasets)
 
