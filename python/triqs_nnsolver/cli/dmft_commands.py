@@ -6,11 +6,13 @@ the TRIQS-layout archive and the PNG, and prints a short summary. ``triqs-nnsolv
 --direction up|down`` runs the U values in order, each from the previous solution (hysteresis), and writes
 one archive and a plot of Z(U) and A(0)(U). Both accept the numerical options of
 :class:`triqs_nnsolver.dmft.BetheDMFTConfig` (``--mixing``, ``--anderson``, ``--tol``, ``--max-iter``,
-``--n-w``, ``--w-max``, ``--n-iw``), ``--solver lanczos`` (the exact T = 0 solve of an ``--n-bath``-level star
-bath discretizing the self-consistent bath at every iteration, Gaussian-broadened by ``--broadening``;
-:class:`triqs_nnsolver.impurity.LanczosImpuritySolver`) and ``--solver free`` (the exact U = 0 solver, for
-checks). The archive's ``solver`` group records the solver's settings (for Lanczos ``n_bath``, ``binning``,
-``broadening`` when given) and the ``resolution`` of the last solve (energy unit).
+``--n-w``, ``--w-max``, ``--n-iw``), ``--solver lanczos`` (the exact T = 0 solve of an ``--n-bath``-level star bath
+discretizing the self-consistent bath at every iteration, Gaussian-broadened by ``--broadening``;
+:class:`triqs_nnsolver.impurity.LanczosImpuritySolver`) and ``--solver free`` (the exact U = 0 solver, for checks);
+``--solver mps`` (:class:`triqs_nnsolver.impurity.MPSImpuritySolver`: a 29-level star bath by complex-time DMRG +
+TDVP, ``--sigma-w``, ``--chi``; minutes per iteration). The archive's ``solver`` group records the solver's settings
+(for Lanczos ``n_bath``, ``binning``, ``broadening`` when given) and the ``resolution`` of the last solve (energy
+unit).
 
 Exit status: 0 converged; 3 finished but not converged (``bethe``: the run; ``bethe-scan``: any point;
 outputs are written and flagged all the same); 1 a run-time error (e.g. no model); 2 bad arguments (the
@@ -81,10 +83,24 @@ def _config(arguments: argparse.Namespace, U: float) -> BetheDMFTConfig:
 
 
 def _solver(arguments: argparse.Namespace, U_values):
-    from ..impurity import FreeImpuritySolver, LanczosImpuritySolver, NeuralImpuritySolver
+    from ..impurity import FreeImpuritySolver, LanczosImpuritySolver, MPSImpuritySolver, NeuralImpuritySolver
 
+    mps_only = [f"--{name.replace('_', '-')}" for name in ("sigma_w", "chi") if getattr(arguments, name) is not None]
+    if mps_only and arguments.solver != "mps":
+        raise ValueError(f"{', '.join(mps_only)} apply to --solver mps only; got them with --solver {arguments.solver}")
+    if arguments.broadening is not None and arguments.solver != "lanczos":
+        raise ValueError(f"--broadening applies to --solver lanczos only; got it with --solver {arguments.solver}")
     if arguments.solver == "lanczos":
-        return LanczosImpuritySolver(n_bath=arguments.n_bath, broadening=arguments.broadening)
+        n_bath = 9 if arguments.n_bath is None else arguments.n_bath
+        return LanczosImpuritySolver(n_bath=n_bath, broadening=arguments.broadening)
+    if arguments.solver == "mps":
+        from ..mps import MPSSettings
+
+        options = {"n_bath": 29 if arguments.n_bath is None else arguments.n_bath}
+        if arguments.sigma_w is not None:
+            options["sigma_w"] = arguments.sigma_w
+        settings = MPSSettings() if arguments.chi is None else MPSSettings(chi=arguments.chi)
+        return MPSImpuritySolver(**options, settings=settings)
     if arguments.solver == "free":
         if any(U != 0 for U in U_values):
             raise ValueError(f"--solver free is exact only at U = 0; got --U {', '.join(f'{U:g}' for U in U_values)}")
@@ -174,9 +190,13 @@ def _add_common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--backend", choices=("auto", "c++", "python"), default="auto", help="model runner")
     parser.add_argument("--real-axis", choices=("direct", "first_order"), default="direct", help="network readout")
     parser.add_argument(
-        "--solver", choices=("neural", "lanczos", "free"), default="neural", help="free: exact, U = 0 only"
+        "--solver", choices=("neural", "lanczos", "mps", "free"), default="neural", help="free: exact, U = 0 only"
     )
-    parser.add_argument("--n-bath", type=int, default=9, help="lanczos: bath levels per spin, 1 to 11 (default 9)")
+    parser.add_argument(
+        "--n-bath", type=int, default=None, help="lanczos, mps: bath levels per spin (lanczos 1-11, default 9; mps 29)"
+    )
+    parser.add_argument("--sigma-w", type=float, default=None, help="mps: window resolution (default 0.2)")
+    parser.add_argument("--chi", type=int, default=None, help="mps: bond dimension (default MPSSettings().chi)")
     parser.add_argument(
         "--broadening", type=float, default=None, help="lanczos: Gaussian width (default half the level spacing)"
     )

@@ -6,6 +6,8 @@
 - :mod:`.neural`: :class:`NeuralImpuritySolver`, the exported network (the shipped model by default);
 - :mod:`.free`: :class:`FreeImpuritySolver`, the exact U = 0 answer;
 - :mod:`.lanczos`: :class:`LanczosImpuritySolver`, exact T = 0 for a discretized bath of up to 11 levels;
+- :mod:`.mps`: :class:`MPSImpuritySolver`, complex-time DMRG + TDVP for a large discretized bath (29 levels);
+- :mod:`.discretization`: the one rule that turns the caller's rho_Delta into a star bath (Lanczos, MPS);
 - :mod:`.outputs`: the one output path from a real-axis solution ``A(w)`` to ``G_w``, ``Sigma_w``, ``G0_w``,
   ``Sigma_iw``, ``G_iw`` (Dyson, exact tail), ``G_tau``, ``G_l``, the density and Z.
 
@@ -14,6 +16,7 @@ Layer: ``impurity`` (above ``runtime``, below ``solver`` and ``dmft``).
 
 from .free import FreeImpuritySolver
 from .lanczos import LanczosImpuritySolver
+from .mps import MPSImpuritySolver
 from .neural import NeuralImpuritySolver
 from .outputs import (
     density,
@@ -36,6 +39,7 @@ from .solution import (
 )
 
 __all__ = [
+    "MPSImpuritySolver",
     "ImpuritySolver",
     "ImpuritySolution",
     "DomainWarning",

@@ -1,10 +1,8 @@
 """The Lanczos impurity solver: the caller's rho_Delta discretized into a star bath and solved exactly.
 
-``solve(w, rho_Delta, U, eps_d)`` bins ``rho_Delta`` into ``n_bath`` star levels (``bath.discretize``:
-``V_k^2`` = weight of bin k, ``eps_k`` = its weighted centre; linear or logarithmic bins over the support of
-``rho_Delta``). The support is the smallest grid interval outside which ``rho_Delta < 1e-3 max(rho_Delta)``;
-the tails outside it are dropped (their weight is reported as ``'discarded_weight'``), so that a faint tail
-does not stretch the bins. It then solves that SIAM at T = 0 by ``reference.solve_siam_lanczos`` and returns
+``solve(w, rho_Delta, U, eps_d)`` bins ``rho_Delta`` into ``n_bath`` star levels over its support (the rule of
+:mod:`.discretization`, shared with the MPS solver; the dropped tails' weight is reported as
+``'discarded_weight'``). It then solves that SIAM at T = 0 by ``reference.solve_siam_lanczos`` and returns
 the pole sum broadened by a normalized Gaussian of standard deviation ``broadening`` on the caller's ``w``
 (Gaussian, not Lorentzian: in DMFT the answer becomes the next bath, and Lorentzian tails would widen its
 support each iteration). The answer is exact for the discrete bath; its error against the continuous bath is
@@ -20,17 +18,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..bath.discretize import discretize
-from ..checks import integer, real_number
-from ..gf import spectral_norm
+from ..checks import real_number
 from ..reference import solve_siam_lanczos
 from ..reference.lanczos import MAX_BATH_LANCZOS
+from .discretization import check_binning, discretize_density
 from .solution import ImpuritySolution, ImpuritySolver, check_problem
 
 __all__ = ["LanczosImpuritySolver"]
-
-_BINNINGS = ("linear", "log")
-_TAIL = 1e-3  # rho_Delta below this fraction of its maximum, outside the central interval, is dropped
 
 
 class LanczosImpuritySolver(ImpuritySolver):
@@ -60,13 +54,9 @@ class LanczosImpuritySolver(ImpuritySolver):
         broadening: float | None = None,
         krylov_tol: float = 1e-8,
     ):
-        self.n_bath = integer("n_bath", n_bath, minimum=1)
+        self.n_bath, self.binning, self.Lambda = check_binning(n_bath, binning, Lambda)
         if self.n_bath > MAX_BATH_LANCZOS:
             raise ValueError(f"n_bath must be at most MAX_BATH_LANCZOS = {MAX_BATH_LANCZOS}; got n_bath = {n_bath!r}")
-        if binning not in _BINNINGS:
-            raise ValueError(f"binning must be one of {_BINNINGS}; got binning = {binning!r}")
-        self.binning = binning
-        self.Lambda = real_number("Lambda", Lambda, minimum=1.0, minimum_open=True)
         self.broadening = (
             None
             if broadening is None
@@ -77,13 +67,11 @@ class LanczosImpuritySolver(ImpuritySolver):
     def solve(self, w, rho_Delta, U, eps_d) -> ImpuritySolution:
         """A(w) of the discretized problem, Gaussian-broadened (module docstring); caller's units."""
         w, rho, U, eps_d = check_problem(w, rho_Delta, U, eps_d)
-        inside = np.flatnonzero(rho >= _TAIL * rho.max())
-        lo, hi = inside[0], inside[-1]
-        kept = np.zeros_like(rho)
-        kept[lo : hi + 1] = rho[lo : hi + 1]
-        discarded = 1.0 - float(spectral_norm(w, kept)) / float(spectral_norm(w, rho))
-        bath = discretize(w, kept, self.n_bath, self.binning, self.Lambda)
-        width = self.broadening if self.broadening is not None else (w[hi] - w[lo]) / (2 * self.n_bath)
+        discrete = discretize_density(w, rho, self.n_bath, self.binning, self.Lambda)
+        bath = discrete.bath
+        width = self.broadening
+        if width is None:
+            width = (discrete.support[1] - discrete.support[0]) / (2 * self.n_bath)
         if not width > 0:  # a single non-zero sample: fall back to the grid step there
             width = float(np.min(np.diff(w)))
         solution = solve_siam_lanczos(bath, U, eps_d, krylov_tol=self.krylov_tol, check_width=width)
@@ -98,7 +86,7 @@ class LanczosImpuritySolver(ImpuritySolver):
                 "krylov_change": solution.diagnostics["krylov_change"],
                 "n_bath_levels": bath.n_bath,
                 "n_d": solution.n_d,
-                "discarded_weight": float(discarded),
+                "discarded_weight": discrete.discarded_weight,
             },
         )
 

@@ -5,8 +5,7 @@ T = 0: ``solve(w, rho_Delta, U, eps_d) -> ImpuritySolution``, with the bath give
 ``rho_Delta(w) = -Im Delta(w) / pi`` on increasing real frequencies ``w`` (zero outside them) and the answer
 ``A(w) = -Im G(w) / pi`` on the same ``w``. Energies are in the caller's unit, measured from the Fermi level.
 The TRIQS-style ``Solver`` and the DMFT loops call this and nothing below it, so an exact solver stands in for
-the network wherever exact answers exist (:mod:`.free`, :mod:`.neural`, :mod:`.lanczos`; the MPS solver is to
-implement the same class: ``mps.solve_complex_time`` does not yet).
+the network wherever exact answers exist (:mod:`.free`, :mod:`.neural`, :mod:`.lanczos`, :mod:`.mps`).
 
 Layer: ``impurity``; numpy only.
 """
