@@ -5,8 +5,9 @@ configs from defaults overridden by the JSON file ``{"model": {...}, "train": {.
 dataset files through ``triqs_nnsolver.train.dataset.load_splits`` (train, validation, test) and calls
 :func:`triqs_nnsolver.train.train`. ``triqs-nnsolver evaluate --model PATH --data FILE... [--out DIR]
 [--split NAME]`` rebuilds the network from a checkpoint and writes the report of
-:func:`triqs_nnsolver.train.evaluate` (JSON and PNG). ``triqs-nnsolver export CHECKPOINT --out model.pt``
-writes the TorchScript model file with its metadata (``train`` leaves the training-data record it needs,
+:func:`triqs_nnsolver.train.evaluate` (JSON and PNG). ``triqs-nnsolver export CHECKPOINT... --out model.pt``
+writes the TorchScript model file with its metadata (several checkpoints: an ensemble in one file, whose members'
+spread is each solve's uncertainty) (``train`` leaves the training-data record it needs,
 ``training_data.json``, in its output folder). Parsing and calling only; no training logic here.
 
 The data files' ``Dataset`` (``train.dataset``, which imports the data package) is imported inside the command
@@ -111,13 +112,15 @@ def run_evaluate(arguments: argparse.Namespace) -> int:
 
 def run_export(arguments: argparse.Namespace) -> int:
     """The ``export`` command: write the TorchScript model file of a checkpoint, with its metadata. Returns 0."""
-    path = export_checkpoint(arguments.checkpoint, arguments.out, arguments.training_data)
+    checkpoints = arguments.checkpoint[0] if len(arguments.checkpoint) == 1 else arguments.checkpoint
+    path = export_checkpoint(checkpoints, arguments.out, arguments.training_data)
     metadata = read_model_metadata(path)
     domain = metadata.training_domain
     print(
         f"wrote {path}: grid of {metadata.model_config.grid_n_w} points, trained on U in {domain.U}, "
         f"eps_d in {domain.eps_d}, alpha in {domain.alpha}; data {metadata.training_data_hash[:19]}... "
         f"at resolution sigma_w = {metadata.data_resolution}"
+        + (f"; an ensemble of {metadata.ensemble_size} networks" if metadata.ensemble_size > 1 else "")
     )
     return 0
 
@@ -148,7 +151,9 @@ def add_arguments(command: str, parser: argparse.ArgumentParser) -> None:
         parser.set_defaults(run=run_evaluate)
     else:
         parser.description = run_export.__doc__
-        parser.add_argument("checkpoint", metavar="CHECKPOINT", help="training checkpoint (best.pt)")
+        parser.add_argument(
+            "checkpoint", nargs="+", metavar="CHECKPOINT", help="training checkpoint (best.pt); several: an ensemble"
+        )
         parser.add_argument("--out", required=True, metavar="FILE", help="model file to write (model.pt)")
         parser.add_argument(
             "--training-data",

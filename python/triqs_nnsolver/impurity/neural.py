@@ -5,7 +5,9 @@
 the model's unit, feeds every input channel the model declares and scales the answer back; the solver checks
 the training domain and evaluates the real axis (alpha = 0, or the first-order formula ``A = A~_a - a dA~_a/da``
 at a small trained alpha, ``METHOD.md`` section 2). The resolution of the answer is that of the training
-targets (``data_resolution`` of the model file).
+targets (``data_resolution`` of the model file). For an ensemble model file (``model.ensemble``) every member is
+read out (and normalized, if asked) on its own; the answer is the members' mean and the solution's
+``uncertainty`` their standard deviation on ``w``.
 
 Layer: ``impurity``. torch (through ``runtime``) is imported only when a :class:`NeuralImpuritySolver` is built,
 so the exact solvers and everything above them work without it.
@@ -115,17 +117,25 @@ class NeuralImpuritySolver(ImpuritySolver):
         inputs = self.model.prepare(w, rho, U, eps_d, alpha)  # the problem in model units, as the network sees it
         violations = self._check_domain(inputs.weight_outside_grid, inputs.U, inputs.eps_d)  # strict: before running
         prediction = self.model.predict(w, rho, U, eps_d, alpha, inputs=inputs)
+        answers = prediction.A[None] if prediction.members is None else prediction.members  # (M, ...)
         if self.real_axis == "direct":
-            A = prediction.A
+            A = answers
         else:
-            A_minus, A_mid, A_plus = prediction.A
+            A_minus, A_mid, A_plus = answers[:, 0], answers[:, 1], answers[:, 2]
             A = np.clip(A_mid - a * (A_plus - A_minus) / (2 * h), 0.0, None)
         if self.normalize:
-            A = A / spectral_norm(w, A)
+            A = A / spectral_norm(w, A.T)[:, None]
+        uncertainty = A.std(axis=0) if A.shape[0] > 1 else None  # the ensemble's spread (module docstring)
+        A = A.mean(axis=0)
         sigma_w = self.model.metadata.data_resolution  # of the training targets, model units (None: not recorded)
         resolution = None if sigma_w is None else float(sigma_w) * prediction.scale
         return ImpuritySolution(
-            w=w, A=A, resolution=resolution, scale=prediction.scale, domain_violations=tuple(violations)
+            w=w,
+            A=A,
+            resolution=resolution,
+            scale=prediction.scale,
+            domain_violations=tuple(violations),
+            uncertainty=uncertainty,
         )
 
     def describe(self) -> dict:

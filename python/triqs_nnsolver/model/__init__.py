@@ -1,8 +1,8 @@
 """The network of METHOD.md section 3: configuration and the cross-attention model.
 
 :mod:`.config` (``ModelConfig``, the grid) and :mod:`.metadata` (what an exported model file says about
-itself) are numpy only; the network (:mod:`.network`, torch) is imported on first access of
-``ImpuritySpectralNet`` or ``frequency_features``, so the grid is available without torch (data generation,
+itself) are numpy only; the network (:mod:`.network`, torch) and the ensemble of networks (:mod:`.ensemble`) are
+imported on first access of ``ImpuritySpectralNet``, ``SpectralEnsemble`` or ``frequency_features``, so the grid is available without torch (data generation,
 the CLI, the runtime's checks of a model file). The model's energy unit and input contract are in
 :mod:`triqs_nnsolver.model_contract`, below the data layer, which generates samples in that unit.
 
@@ -11,7 +11,7 @@ Layer: ``model``.
 
 from .config import ModelConfig
 
-__all__ = ["ModelConfig", "ImpuritySpectralNet", "frequency_features"]
+__all__ = ["ModelConfig", "ImpuritySpectralNet", "SpectralEnsemble", "frequency_features"]
 
 _NETWORK = ("ImpuritySpectralNet", "frequency_features")  # torch: imported on first use
 
@@ -21,4 +21,8 @@ def __getattr__(name: str):
         from . import network
 
         return getattr(network, name)
+    if name == "SpectralEnsemble":
+        from . import ensemble
+
+        return ensemble.SpectralEnsemble
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -23,7 +23,7 @@ from .config import ModelConfig
 __all__ = ["MODEL_FORMAT", "METADATA_VERSION", "METADATA_FILE", "TrainingDomain", "ModelMetadata"]
 
 MODEL_FORMAT = "triqs_nnsolver.model"  # the "format" entry of every model file's metadata
-METADATA_VERSION = 2  # 2 added data_resolution; readers accept every version up to this one
+METADATA_VERSION = 3  # 2 added data_resolution, 3 ensemble_size; readers accept every version up to this one
 METADATA_FILE = "metadata.json"  # name of the metadata member inside the archive (<archive>/extra/...)
 
 
@@ -62,6 +62,7 @@ class ModelMetadata:
     training_data_hash: str
     data_schema_version: int
     data_resolution: float | None = None  # sigma_w of the training targets (energy unit); None: not recorded
+    ensemble_size: int = 1  # networks in the file (model.ensemble); 1: a single network returning (batch, n_w)
     package_version: str = __version__
     energy_unit: str = ENERGY_UNIT
     metadata_version: int = METADATA_VERSION
@@ -80,6 +81,7 @@ class ModelMetadata:
                 "training_domain": dataclasses.asdict(self.training_domain),
                 "training_data_hash": self.training_data_hash,
                 "data_resolution": self.data_resolution,
+                "ensemble_size": self.ensemble_size,
             },
             indent=1,
         )

@@ -96,6 +96,7 @@ def parse_metadata(text: str, path: str = "<memory>") -> ModelMetadata:
             training_data_hash=str(values["training_data_hash"]),
             data_schema_version=int(values["data_schema_version"]),
             data_resolution=_resolution(values.get("data_resolution")),
+            ensemble_size=_ensemble_size(values.get("ensemble_size", 1)),
             package_version=str(values["package_version"]),
             energy_unit=str(values["energy_unit"]),
             metadata_version=version,
@@ -113,6 +114,12 @@ def parse_metadata(text: str, path: str = "<memory>") -> ModelMetadata:
             f"the stored grid disagrees ({grid.size} points)"
         )
     return metadata
+
+
+def _ensemble_size(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"ensemble_size must be an integer >= 1; got {value!r}")
+    return value
 
 
 def _resolution(value) -> float | None:
@@ -199,18 +206,22 @@ class ModelPrediction:
         The caller's frequencies (caller's energy unit).
     A : ndarray, float64, shape (n_w,) or (n_alpha, n_w)
         ``A~_alpha(w) = A~'_alpha(w / s) / s`` on ``w`` (1/energy, caller's unit; zero outside the model grid),
-        one row per alpha when several were given; at alpha = 0 the real-axis ``A(w)``.
+        one row per alpha when several were given; at alpha = 0 the real-axis ``A(w)``. For an ensemble, the
+        members' mean.
     scale : float
         ``s``, caller's energy units per model unit (:func:`~triqs_nnsolver.model_contract.energy_scale`).
     inputs : ModelInputs
         The problem as the network saw it (model units): every input channel, the params, ``U / s``,
         ``eps_d / s`` and the weight of the hybridization beyond the model grid.
+    members : ndarray, shape (M, ...) of A, or None
+        Every member's answer, for an ensemble file (``ensemble_size`` M >= 2); None for a single network.
     """
 
     w: np.ndarray
     A: np.ndarray
     scale: float
     inputs: ModelInputs
+    members: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -270,9 +281,17 @@ class LoadedModel:
         """
         grid = self.metadata.model_config.grid
         inputs = self.prepare(w, rho_Delta, U, eps_d, alpha) if inputs is None else inputs
-        A_model = np.asarray(self.runner.forward(inputs.hybridization, inputs.params), dtype=float)  # (n_alpha, n_w')
-        A = spectral_from_model_units(inputs.scale, grid, A_model, w)
-        return ModelPrediction(np.asarray(w, dtype=float), A[0] if np.ndim(alpha) == 0 else A, inputs.scale, inputs)
+        A_model = np.asarray(self.runner.forward(inputs.hybridization, inputs.params), dtype=float)
+        w = np.asarray(w, dtype=float)
+        if self.metadata.ensemble_size == 1:  # (n_alpha, n_w')
+            A = spectral_from_model_units(inputs.scale, grid, A_model, w)
+            return ModelPrediction(w, A[0] if np.ndim(alpha) == 0 else A, inputs.scale, inputs)
+        members = np.stack(  # (n_alpha, M, n_w') -> (M, n_alpha, n_w)
+            [spectral_from_model_units(inputs.scale, grid, A_model[:, m], w) for m in range(A_model.shape[1])]
+        )
+        if np.ndim(alpha) == 0:
+            members = members[:, 0]
+        return ModelPrediction(w, members.mean(axis=0), inputs.scale, inputs, members)
 
 
 def input_specs(config: ModelConfig) -> tuple[InputSpec, InputSpec]:

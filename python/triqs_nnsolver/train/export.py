@@ -22,6 +22,7 @@ from pathlib import Path
 
 import torch
 
+from ..model.ensemble import SpectralEnsemble
 from ..model.metadata import METADATA_FILE, ModelMetadata, TrainingDomain
 from .checkpoint import load_model as load_checkpoint_model
 
@@ -65,12 +66,14 @@ def write_model_file(model: torch.nn.Module, metadata: ModelMetadata, path) -> P
 
 
 def export_checkpoint(checkpoint_path, out_path, training_data_path=None) -> Path:
-    """Write the TorchScript model file of a checkpoint, with its metadata.
+    """Write the TorchScript model file of a checkpoint (or of an ensemble of them), with its metadata.
 
     Parameters
     ----------
-    checkpoint_path : str or os.PathLike
-        A training checkpoint (``best.pt`` or ``last.pt``).
+    checkpoint_path : str or os.PathLike, or a sequence of them
+        A training checkpoint (``best.pt`` or ``last.pt``); several give an ensemble
+        (:class:`~triqs_nnsolver.model.ensemble.SpectralEnsemble`, one configuration, trained on one data set:
+        the training-data records must agree on the data hash).
     out_path : str or os.PathLike
         The model file to write (atomically).
     training_data_path : str or os.PathLike, optional
@@ -86,17 +89,26 @@ def export_checkpoint(checkpoint_path, out_path, training_data_path=None) -> Pat
     FileNotFoundError
         If the checkpoint or the training-data record is missing (the message names it).
     ValueError
-        If the checkpoint is not a triqs_nnsolver checkpoint, or the record lacks a field.
+        If the checkpoint is not a triqs_nnsolver checkpoint, the record lacks a field, or the members of an
+        ensemble differ in configuration or training data.
     """
-    checkpoint_path = Path(checkpoint_path)
-    record_path = Path(training_data_path) if training_data_path else checkpoint_path.parent / TRAINING_DATA_FILE
-    if not record_path.is_file():
-        raise FileNotFoundError(
-            f"training-data record not found: '{record_path}' (written by `triqs-nnsolver train`; "
-            "pass training_data_path to use another)"
+    paths = [checkpoint_path] if isinstance(checkpoint_path, (str, os.PathLike)) else list(checkpoint_path)
+    records = []
+    for path in map(Path, paths):
+        record_path = Path(training_data_path) if training_data_path else path.parent / TRAINING_DATA_FILE
+        if not record_path.is_file():
+            raise FileNotFoundError(
+                f"training-data record not found: '{record_path}' (written by `triqs-nnsolver train`; "
+                "pass training_data_path to use another)"
+            )
+        records.append(json.loads(record_path.read_text()))
+    if len({str(record.get("hash")) for record in records}) > 1:
+        raise ValueError(
+            "the ensemble's checkpoints were trained on different data (their training-data hashes differ)"
         )
-    record = json.loads(record_path.read_text())
-    model = load_checkpoint_model(checkpoint_path)
+    record = records[0]
+    models = [load_checkpoint_model(path) for path in paths]
+    model = models[0] if len(models) == 1 else SpectralEnsemble(models)
     try:
         metadata = ModelMetadata(
             model_config=model.config,
@@ -104,6 +116,7 @@ def export_checkpoint(checkpoint_path, out_path, training_data_path=None) -> Pat
             training_data_hash=str(record["hash"]),
             data_schema_version=int(record["schema_version"]),
             data_resolution=record.get("resolution"),
+            ensemble_size=len(models),
         )
     except (KeyError, TypeError) as err:
         raise ValueError(f"'{record_path}' is not a complete training-data record ({err!r})") from err

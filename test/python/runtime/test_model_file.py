@@ -192,7 +192,7 @@ def test_corrupt_file_is_refused_before_it_is_loaded(exported, tmp_path, never_l
 @pytest.mark.parametrize(
     ("version", "message"),
     [
-        (3, "has metadata version 3, newer than this package reads: expected metadata_version <= 2; got 3"),
+        (4, "has metadata version 4, newer than this package reads: expected metadata_version <= 3; got 4"),
         ("2", "expected an integer metadata_version >= 1; got '2'"),
         (None, "expected an integer metadata_version >= 1; got None"),
     ],
