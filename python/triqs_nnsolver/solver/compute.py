@@ -47,6 +47,11 @@ def _normalised(w: np.ndarray, A: np.ndarray) -> tuple[np.ndarray, float]:
     return A / norm, norm
 
 
+def _spread(solution, norm: float, reduce) -> float | None:
+    """``reduce`` of the solution's uncertainty scaled like its normalised A; None for a solver without one."""
+    return None if solution.uncertainty is None else float(reduce(solution.uncertainty) / norm)
+
+
 def solve_blocks(
     request: SolveRequest,
     impurity_solver,
@@ -101,6 +106,9 @@ def solve_blocks(
         "real_mesh_warnings": mesh_warnings,
         "causality_clip": [o["causality_clip"] for o in outputs],
         "domain_violations": sorted({v for s in solutions for v in s.domain_violations}),
+        # an ensemble's spread of the normalised A per block (1/energy): largest and mean over w; None without one
+        "A_spread_max": [_spread(s, norm, np.max) for s, (_, norm) in zip(solutions, normalised, strict=True)],
+        "A_spread_mean": [_spread(s, norm, np.mean) for s, (_, norm) in zip(solutions, normalised, strict=True)],
         "resolution": [s.resolution for s in solutions],  # of A, energy unit (0: exact, None: not known)
         "impurity_solver": impurity_solver.describe(),
         "scale": [float(s.scale) for s in solutions],

@@ -91,3 +91,24 @@ def test_an_ensemble_needs_one_configuration():
         SpectralEnsemble(
             [ImpuritySpectralNet(ModelConfig(**SMALL)), ImpuritySpectralNet(ModelConfig(**SMALL, n_decoder_layers=1))]
         )
+
+
+def test_the_solve_report_carries_the_spread_and_survives_the_archive(members, tmp_path):
+    from triqs_nnsolver import Solver
+    from triqs_nnsolver.gf import semicircle_gf_iw
+    from triqs_nnsolver.h5 import HDFArchive
+    from triqs_nnsolver.solver.archive import read_solver, write_solver
+
+    ensemble_path, _ = members
+    solver = NeuralImpuritySolver(ensemble_path, backend="python")
+    S = Solver(beta=20.0, gf_struct=[("up", 1), ("down", 1)], containers="own", impurity_solver=solver)
+    iw = S.G0_iw.mesh.iw
+    for _, g in S.G0_iw:
+        g.data[:, 0, 0] = 1 / (iw + 0.5 - 0.25 * semicircle_gf_iw(S.G0_iw.mesh, 1.0))
+    S.solve(U=1.0, verbosity=0)
+    spread = S.solve_report["A_spread_max"]
+    assert len(spread) == 1 and spread[0] > 0 and S.solve_report["A_spread_mean"][0] <= spread[0]
+    with HDFArchive(str(tmp_path / "s.h5"), "w") as archive:
+        write_solver(archive, "solver", S)
+    with HDFArchive(str(tmp_path / "s.h5"), "r") as archive:
+        assert read_solver(archive, "solver").solve_report["A_spread_max"] == pytest.approx(spread)
