@@ -32,6 +32,7 @@ class TrainConfig:
     """
 
     lambda_derivative: float = 1.0  # weight of the alpha-derivative term (rad^2, since dA~/dalpha is A~ per radian)
+    lambda_real: float = 0.0  # weight of the real-axis term: the network at alpha = 0 against A_real (0: none)
     learning_rate: float = 1e-3  # peak AdamW learning rate, reached after the warm-up
     min_lr: float = 1e-5  # learning rate at the end of the cosine decay (<= learning_rate)
     warmup_steps: int = 100  # optimizer steps of linear warm-up (0: start at the peak)
@@ -49,7 +50,7 @@ class TrainConfig:
     mirror: bool = False  # add the particle-hole mirrors of the training samples (data.mirror; train split only)
 
     def __post_init__(self):
-        for name in ("lambda_derivative", "weight_decay", "grad_clip"):
+        for name in ("lambda_derivative", "lambda_real", "weight_decay", "grad_clip"):
             _require(name, getattr(self, name), lambda v: math.isfinite(v) and v >= 0, "a finite number >= 0")
         for name in ("learning_rate", "min_lr"):
             _require(name, getattr(self, name), lambda v: math.isfinite(v) and v > 0, "a finite number > 0")

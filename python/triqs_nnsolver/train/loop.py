@@ -44,16 +44,22 @@ from ..model import ImpuritySpectralNet, ModelConfig
 from .checkpoint import capture_rng_state, load_checkpoint, restore_rng_state, save_checkpoint, write_json_atomic
 from .config import TrainConfig
 from .distributed import DistributedContext, setup_distributed
-from .loss import SpectralWithAlphaDerivative, loss_from_predictions, predict_with_alpha_derivative
+from .loss import (
+    SpectralWithAlphaDerivative,
+    loss_from_predictions,
+    predict_with_alpha_derivative,
+    real_axis_prediction,
+)
 
 __all__ = ["TrainResult", "train", "learning_rate_at", "validation_loss"]
 
 logger = logging.getLogger(__name__)
 
-_TARGET_KEYS = ("hybridization", "params", "A_tilde", "dA_tilde_dalpha")  # what the loss reads from a batch
-_TERMS = ("loss", "spectral", "derivative")
+_TARGET_KEYS = ("hybridization", "params", "A_tilde", "dA_tilde_dalpha", "A_real")  # what the loss reads
+_TERMS = ("loss", "spectral", "derivative", "real_axis")
 _EPOCH_LINE = (
-    "epoch %d: train %.4e (spectral %.4e, derivative %.4e), val %.4e (spectral %.4e, derivative %.4e), lr %.2e"
+    "epoch %d: train %.4e (spectral %.4e, derivative %.4e, real axis %.4e), "
+    "val %.4e (spectral %.4e, derivative %.4e, real axis %.4e), lr %.2e"
 )
 _EPOCH_LINE_KEYS = ("epoch", *(f"{split}_{term}" for split in ("train", "val") for term in _TERMS), "lr")
 
@@ -84,17 +90,24 @@ def learning_rate_at(step: int, config: TrainConfig, total_steps: int) -> float:
     return config.min_lr + 0.5 * (1.0 + math.cos(math.pi * x)) * (config.learning_rate - config.min_lr)
 
 
-def validation_loss(model: torch.nn.Module, loader: DataLoader, lambda_derivative: float, device) -> dict:
-    """Loss terms averaged over all items of ``loader``: ``{"loss", "spectral", "derivative"}`` as floats."""
+def validation_loss(
+    model: torch.nn.Module, loader: DataLoader, lambda_derivative: float, device, lambda_real: float = 0.0
+) -> dict:
+    """Loss terms averaged over all items of ``loader``: ``{"loss", "spectral", "derivative", "real_axis"}`` as
+    floats (``real_axis`` 0 unless ``lambda_real > 0``)."""
     model.eval()
-    sums = torch.zeros(3, dtype=torch.float64, device=device)  # (loss, spectral, derivative) * items
+    sums = torch.zeros(len(_TERMS), dtype=torch.float64, device=device)  # the terms * items
     count = 0
     for batch in loader:
         batch = {key: batch[key].to(device) for key in _TARGET_KEYS}
         predictions = predict_with_alpha_derivative(model, batch["hybridization"], batch["params"], create_graph=False)
-        total, terms = loss_from_predictions(*predictions, batch, lambda_derivative)
+        real = None
+        if lambda_real > 0:
+            with torch.no_grad():
+                real = real_axis_prediction(model, batch["hybridization"], batch["params"])
+        total, terms = loss_from_predictions(*predictions, batch, lambda_derivative, real, lambda_real)
         n = batch["params"].shape[0]
-        sums += n * torch.stack([total.detach(), terms["spectral"], terms["derivative"]]).double()
+        sums += n * torch.stack([total.detach(), *(terms[key] for key in _TERMS[1:])]).double()
         count += n
     return dict(zip(_TERMS, (sums / count).tolist(), strict=True))
 
@@ -200,7 +213,7 @@ class _Run:
     def run(self, train_set, val_set, progress: bool, on_epoch_end) -> None:
         """Epochs ``state['epoch'] + 1 ... max_epochs``, or until early stopping or ``on_epoch_end``."""
         config, context = self.config, self.context
-        network = SpectralWithAlphaDerivative(self.model)
+        network = SpectralWithAlphaDerivative(self.model, real_axis=config.lambda_real > 0)
         if context.world_size > 1:
             device_ids = [context.device] if context.device.type == "cuda" else None
             # static_graph: the same parameters are used every step, and some never (the readout block of
@@ -214,7 +227,9 @@ class _Run:
                 start = time.perf_counter()
                 loader = _epoch_loader(train_set, config, epoch, context)
                 record = self._train_epoch(network, loader, total_steps, bar)
-                validation = validation_loss(self.model, val_loader, config.lambda_derivative, context.device)
+                validation = validation_loss(
+                    self.model, val_loader, config.lambda_derivative, context.device, config.lambda_real
+                )
                 record.update({f"val_{key}": value for key, value in validation.items()})
                 record["seconds"] = time.perf_counter() - start
                 self._finish_epoch(record)
@@ -230,15 +245,18 @@ class _Run:
         """One pass over ``loader``; returns the epoch's history record with the mean training losses."""
         config, device = self.config, self.context.device
         self.model.train()
-        sums = torch.zeros(3, dtype=torch.float64, device=device)  # (loss, spectral, derivative) * items
+        sums = torch.zeros(len(_TERMS), dtype=torch.float64, device=device)  # the terms * items
         count = torch.zeros((), dtype=torch.float64, device=device)
         for batch in loader:
             batch = {key: batch[key].to(device) for key in _TARGET_KEYS}
             lr = learning_rate_at(self.state["step"], config, total_steps)
             for group in self.optimizer.param_groups:
                 group["lr"] = lr
-            predictions = network(batch["hybridization"], batch["params"])  # (A~, dA~/dalpha), (B, n_w) each
-            total, terms = loss_from_predictions(*predictions, batch, config.lambda_derivative)
+            predictions = network(batch["hybridization"], batch["params"])  # (A~, dA~/dalpha[, A(0)]), (B, n_w)
+            real = predictions[2] if len(predictions) > 2 else None
+            total, terms = loss_from_predictions(
+                predictions[0], predictions[1], batch, config.lambda_derivative, real, config.lambda_real
+            )
             self.optimizer.zero_grad(set_to_none=True)
             total.backward()
             if config.grad_clip > 0:
@@ -246,7 +264,7 @@ class _Run:
             self.optimizer.step()
             self.state["step"] += 1
             n = batch["params"].shape[0]
-            sums += n * torch.stack([total.detach(), terms["spectral"], terms["derivative"]]).double()
+            sums += n * torch.stack([total.detach(), *(terms[key] for key in _TERMS[1:])]).double()
             count += n
             bar.update(1)
             if self.state["step"] % config.log_every == 0:

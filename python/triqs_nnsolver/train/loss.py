@@ -1,11 +1,15 @@
 """The training loss of ``METHOD.md`` section 3 and the network's alpha-derivative by autograd.
 
-    L = mean_(b, w) |A~_pred - A~_data|^2 + lambda * mean_(b, w) |dA~_pred/dalpha - dA~_data/dalpha|^2,
+    L = mean_(b, w) |A~_pred - A~_data|^2 + lambda * mean_(b, w) |dA~_pred/dalpha - dA~_data/dalpha|^2
+        + lambda_real * mean_(b with A_real, w) |A_pred(alpha = 0) - A_real|^2,
 
 with ``dA~_pred/dalpha`` the derivative of the network output with respect to its input alpha
 (the third entry of ``params``), taken by autograd so that the loss can be differentiated once more
 with respect to the weights (arXiv:2511.14505). Means run over the batch and the frequency grid alike
-(each grid point counts once, whatever its spacing).
+(each grid point counts once, whatever its spacing). The last term supervises the real axis directly: the
+network queried at alpha = 0 against the samples' real-axis targets ``A_real``, over the items that have one
+(a NaN row has none); it is 0 when no item of the batch has one, and absent (weight 0, no extra forward) by
+default.
 
 How the derivative is taken: the Jacobian-vector product ``J t`` with tangent ``t = (0, 0, 1)`` per sample
 is obtained by the double-backward trick, ``d/dv [v^T J]_alpha``: one backward pass with a dummy
@@ -26,7 +30,13 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-__all__ = ["predict_with_alpha_derivative", "SpectralWithAlphaDerivative", "loss_from_predictions", "spectral_loss"]
+__all__ = [
+    "predict_with_alpha_derivative",
+    "real_axis_prediction",
+    "SpectralWithAlphaDerivative",
+    "loss_from_predictions",
+    "spectral_loss",
+]
 
 ALPHA_INDEX = 2  # params = (U, eps_d, alpha)
 
@@ -77,6 +87,13 @@ def predict_with_alpha_derivative(
     return A_tilde, dA_tilde_dalpha
 
 
+def real_axis_prediction(model: nn.Module, hybridization: torch.Tensor, params: torch.Tensor) -> torch.Tensor:
+    """The network at alpha = 0 for every item, ``(batch, n_w)``: ``params`` with its alpha set to 0."""
+    real = params.detach().clone()
+    real[:, ALPHA_INDEX] = 0.0
+    return model(hybridization, real)
+
+
 class SpectralWithAlphaDerivative(nn.Module):
     """Module whose forward returns ``(A~, dA~/dalpha)`` of the wrapped network.
 
@@ -87,19 +104,33 @@ class SpectralWithAlphaDerivative(nn.Module):
     ----------
     model : torch.nn.Module
         The network, e.g. :class:`triqs_nnsolver.model.ImpuritySpectralNet`.
+    real_axis : bool
+        Also return the network at alpha = 0 (:func:`real_axis_prediction`), for the real-axis term.
     """
 
-    def __init__(self, model: nn.Module):
+    def __init__(self, model: nn.Module, real_axis: bool = False):
         super().__init__()
         self.model = model
+        self.real_axis = real_axis
 
-    def forward(self, hybridization: torch.Tensor, params: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """``(A~, dA~/dalpha)``, both (batch, n_w) and differentiable; see :func:`predict_with_alpha_derivative`."""
-        return predict_with_alpha_derivative(self.model, hybridization, params, create_graph=torch.is_grad_enabled())
+    def forward(self, hybridization: torch.Tensor, params: torch.Tensor) -> tuple:
+        """``(A~, dA~/dalpha)``, both (batch, n_w) and differentiable (:func:`predict_with_alpha_derivative`), and
+        ``A(alpha = 0)`` as a third entry with ``real_axis``."""
+        predictions = predict_with_alpha_derivative(
+            self.model, hybridization, params, create_graph=torch.is_grad_enabled()
+        )
+        if not self.real_axis:
+            return predictions
+        return (*predictions, real_axis_prediction(self.model, hybridization, params))
 
 
 def loss_from_predictions(
-    A_tilde: torch.Tensor, dA_tilde_dalpha: torch.Tensor, batch: dict, lambda_derivative: float
+    A_tilde: torch.Tensor,
+    dA_tilde_dalpha: torch.Tensor,
+    batch: dict,
+    lambda_derivative: float,
+    A_real: torch.Tensor | None = None,
+    lambda_real: float = 0.0,
 ) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
     """The loss from predictions already made; see :func:`spectral_loss` for the terms.
 
@@ -108,23 +139,31 @@ def loss_from_predictions(
     A_tilde, dA_tilde_dalpha : Tensor, shape (batch, n_w)
         Predicted ``A~`` and ``dA~/dalpha``.
     batch : dict
-        Holds the targets ``"A_tilde"`` and ``"dA_tilde_dalpha"``, shape (batch, n_w), on the predictions' device.
+        Holds the targets ``"A_tilde"`` and ``"dA_tilde_dalpha"``, shape (batch, n_w), on the predictions' device,
+        and ``"A_real"`` (NaN rows: no target) when ``A_real`` is given.
     lambda_derivative : float
         Weight of the derivative term (>= 0).
+    A_real : Tensor, shape (batch, n_w), optional
+        The network at alpha = 0 (:func:`real_axis_prediction`); None: no real-axis term.
+    lambda_real : float
+        Weight of the real-axis term (>= 0; dimensionless).
 
     Returns
     -------
     total : Tensor, 0-d
     terms : dict
-        ``{"spectral": ..., "derivative": ...}``, the two unweighted mean squared errors, detached 0-d tensors.
+        ``{"spectral": ..., "derivative": ..., "real_axis": ...}``, the unweighted mean squared errors, detached
+        0-d tensors (``real_axis`` over the items with a target; 0 without any).
 
     Raises
     ------
     ValueError
-        If a target's shape differs from the prediction's or ``lambda_derivative`` is negative.
+        If a target's shape differs from the prediction's or a weight is negative.
     """
     if not lambda_derivative >= 0:
         raise ValueError(f"lambda_derivative must be >= 0; got lambda_derivative = {lambda_derivative!r}")
+    if not lambda_real >= 0:
+        raise ValueError(f"lambda_real must be >= 0; got lambda_real = {lambda_real!r}")
     for name, prediction in (("A_tilde", A_tilde), ("dA_tilde_dalpha", dA_tilde_dalpha)):
         if batch[name].shape != prediction.shape:
             raise ValueError(
@@ -134,7 +173,14 @@ def loss_from_predictions(
     spectral = torch.mean((A_tilde - batch["A_tilde"]) ** 2)  # over (B, n_w)
     derivative = torch.mean((dA_tilde_dalpha - batch["dA_tilde_dalpha"]) ** 2)  # over (B, n_w)
     total = spectral + lambda_derivative * derivative
-    return total, {"spectral": spectral.detach(), "derivative": derivative.detach()}
+    real = torch.zeros((), dtype=spectral.dtype, device=spectral.device)
+    if A_real is not None:
+        target = batch["A_real"]
+        has = torch.isfinite(target).all(dim=1)  # (B,): items whose sample has a real-axis target
+        squared = torch.where(has[:, None], (A_real - torch.nan_to_num(target)) ** 2, torch.zeros_like(A_real))
+        real = squared.sum() / (has.sum().clamp(min=1) * A_real.shape[1])  # over (items with a target, n_w)
+        total = total + lambda_real * real
+    return total, {"spectral": spectral.detach(), "derivative": derivative.detach(), "real_axis": real.detach()}
 
 
 def spectral_loss(model: nn.Module, batch: dict, lambda_derivative: float) -> tuple[torch.Tensor, dict]:

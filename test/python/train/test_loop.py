@@ -210,3 +210,15 @@ def test_cuda_request_without_cuda_is_refused(tiny_config, make_pole_dataset, tm
     dataset = make_pole_dataset(tiny_config, n_samples=1, alphas=(0.3,), seed=10)
     with pytest.raises(ValueError, match="device = 'cuda' but torch.cuda.is_available"):
         train(tiny_config, TrainConfig(**{**QUICK, "device": "cuda"}), dataset, dataset, tmp_path, progress=False)
+
+
+def test_the_real_axis_term_trains_and_is_recorded(tiny_config, make_pole_dataset, tmp_path):
+    """make_pole_dataset gives even samples an A_real: with lambda_real > 0 the term is in every record."""
+    train_set = make_pole_dataset(tiny_config, n_samples=6, alphas=(0.2, 0.4), seed=1)
+    val_set = make_pole_dataset(tiny_config, n_samples=2, alphas=(0.2, 0.4), seed=2)
+    with_term = train(tiny_config, TrainConfig(**QUICK, lambda_real=1.0, seed=3), train_set, val_set, tmp_path / "a")
+    without = train(tiny_config, TrainConfig(**QUICK, seed=3), train_set, val_set, tmp_path / "b", progress=False)
+    for record in with_term.history:
+        assert record["train_real_axis"] > 0 and record["val_real_axis"] > 0
+        assert record["train_loss"] > record["train_spectral"]  # the weighted term is part of the loss
+    assert all(record["train_real_axis"] == record["val_real_axis"] == 0 for record in without.history)

@@ -107,3 +107,28 @@ def test_bad_inputs_are_rejected(tiny_config):
     batch["A_tilde"] = batch["dA_tilde_dalpha"] = torch.zeros(2, tiny_config.grid_n_w)
     with pytest.raises(ValueError, match="lambda_derivative must be >= 0; got lambda_derivative = -1"):
         spectral_loss(model, batch, -1.0)
+
+
+def test_real_axis_term_is_the_masked_error_at_alpha_zero(tiny_config):
+    """The network at alpha = 0 against A_real, over the items that have a target (NaN rows have none)."""
+    from triqs_nnsolver.train.loss import loss_from_predictions, real_axis_prediction
+
+    model = _perturbed_model(tiny_config, seed=4)
+    rho, params = _inputs(tiny_config, batch=4, seed=5)
+    A_tilde, dA = predict_with_alpha_derivative(model, rho, params)
+    real = real_axis_prediction(model, rho, params)
+    zero = params.clone()
+    zero[:, 2] = 0.0
+    torch.testing.assert_close(real, model(rho, zero))  # the same network, alpha set to 0
+    target = torch.rand(4, tiny_config.grid_n_w, dtype=torch.float64)
+    target[1:3] = float("nan")  # items 1 and 2 have no real-axis target
+    batch = {"A_tilde": A_tilde.detach(), "dA_tilde_dalpha": dA.detach(), "A_real": target}
+    total, terms = loss_from_predictions(A_tilde, dA, batch, 1.0, real, lambda_real=2.0)
+    expected = torch.mean((real[[0, 3]] - target[[0, 3]]) ** 2)
+    torch.testing.assert_close(terms["real_axis"], expected.detach())
+    torch.testing.assert_close(total, 2.0 * expected)  # the other terms are 0: predictions as targets
+    total.backward()
+    assert any(p.grad is not None and p.grad.abs().sum() > 0 for p in model.parameters())  # reaches the weights
+    batch["A_real"] = torch.full_like(target, float("nan"))
+    _, terms = loss_from_predictions(A_tilde, dA, batch, 1.0, real, lambda_real=2.0)
+    assert terms["real_axis"] == 0  # no item with a target: no term
