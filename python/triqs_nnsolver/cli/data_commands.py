@@ -13,7 +13,8 @@ so a rerun resumes each of them) and rank 0 then merges the shards into FILE; th
 ``triqs-nnsolver inspect FILE...`` prints what a data set holds (JSON: counts, ranges, resolution, the largest run
 diagnostics; ``data.summarize``).
 ``triqs-nnsolver retarget IN --out OUT [--n-w N --w-max W | --model-config FILE] [--alphas a,b] [--sigma-w S]
-[--real-axis-width W] [--compact]`` recomputes the inputs and targets of a schema-3 file from its poles or series
+[--real-axis-width W] [--real-axis-rule lorentzian|self_energy] [--real-axis-slope C] [--compact]`` recomputes the
+inputs and targets of a schema-3 file from its poles or series
 (``data.retarget_file``) on another grid, at other alphas (poles only) or another resolution (``--sigma-w 0``:
 unbroadened, poles only), and writes a compressed file; ``--compact`` writes the raw data only (the form the
 repository keeps). Prints the report as JSON.
@@ -52,6 +53,7 @@ from ..data import (
     summarize,
 )
 from ..data.problems import read_problem_set
+from ..data.real_axis import REAL_AXIS_RULES
 from ..data.retarget import KEEP, retarget_file
 from ..model import ModelConfig
 from ..mps import MPSSettings
@@ -174,8 +176,10 @@ def run_retarget(arguments: argparse.Namespace) -> int:
     sigma_w = KEEP if arguments.sigma_w is None else (arguments.sigma_w or None)
     width = KEEP if arguments.real_axis_width is None else (arguments.real_axis_width or None)
     report = retarget_file(
-        arguments.input, arguments.out, grid, arguments.alphas, sigma_w, width, grid_functions=not arguments.compact
-    )
+        arguments.input, arguments.out, grid, arguments.alphas, sigma_w, width, grid_functions=not arguments.compact,
+        real_axis_rule=KEEP if arguments.real_axis_rule is None else arguments.real_axis_rule,
+        real_axis_slope=KEEP if arguments.real_axis_slope is None else arguments.real_axis_slope,
+    )  # fmt: skip
     print(json.dumps(report))
     return 0
 
@@ -201,7 +205,19 @@ def _add_retarget_arguments(retarget: argparse.ArgumentParser) -> None:
     retarget.add_argument("--alphas", type=_floats, default=None, help="radians, comma-separated (poles only)")
     retarget.add_argument("--sigma-w", type=float, default=None, help="target resolution (0: none; default: keep)")
     retarget.add_argument(
-        "--real-axis-width", type=float, default=None, help="A_real's Lorentzian half-width (0: none; default: keep)"
+        "--real-axis-width",
+        type=float,
+        default=None,
+        help="A_real's Lorentzian half-width, or the self_energy rule's eta0 (0: none; default: keep)",
+    )
+    retarget.add_argument(
+        "--real-axis-rule",
+        choices=REAL_AXIS_RULES,
+        default=None,
+        help="A_real's rule (data.real_axis; doc/targets.md); default: keep",
+    )
+    retarget.add_argument(
+        "--real-axis-slope", type=float, default=None, help="self_energy rule: c of eta0 + c |w| (default: keep)"
     )
     retarget.add_argument("--compact", action="store_true", help="write the raw data only (no fields on the grid)")
     retarget.set_defaults(run=run_retarget)

@@ -9,6 +9,7 @@
 - :mod:`.splits`: deterministic train/validation/test split by sample id;
 - :mod:`.families`: random hybridization densities (model units, weight 1/4);
 - :mod:`.synthetic`: exact-diagonalization samples (:func:`generate_ed_samples`), resumable and shardable;
+- :mod:`.real_axis`: the rules of the real-axis target ``A_real`` of exact samples (:func:`real_axis_target`);
 - :mod:`.lanczos_source`: the same problems at 7-11 bath levels by Lanczos (:func:`generate_lanczos_samples`);
 - :mod:`.mps_source`: complex-time MPS samples (:func:`generate_mps_samples`, block2), same schema and ids.
 
@@ -29,6 +30,7 @@ from .lanczos_source import (
 )
 from .merge import HASHED_FIELDS, dataset_hash, merge_shards
 from .mps_source import MPSDataSettings, generate_mps_samples, mps_sample, series_times
+from .real_axis import REAL_AXIS_RULES, real_axis_target
 from .resolution import data_resolution, settings_resolution
 from .schema import (
     FIELD_VERSION,
@@ -103,6 +105,8 @@ __all__ = [
     "EDProblem",
     "check_problem_settings",
     "check_target_settings",
+    "REAL_AXIS_RULES",
+    "real_axis_target",
     "draw_problem",
     "exact_sample",
     "stored_poles",

@@ -15,7 +15,11 @@ stopped there put ``A_real`` off by up to 1e-2 (of a peak 1.1; measured on 3 def
 ``krylov_tol = 1e-11``). With ``real_axis_width`` set, the runs are also converged for that Lorentzian A(w)
 (``solve_siam_lanczos(check_width=...)``), which costs 2.5 to 5 times as much at 9 levels and needs more than
 the 400 Krylov steps ``solve_siam_lanczos`` allows for ``krylov_tol = 1e-8`` (measured: changes up to 6e-6,
-with a ``RuntimeWarning``); ``doc/model.md`` gives the numbers.
+with a ``RuntimeWarning``); ``doc/model.md`` gives the numbers. The ``'self_energy'`` rule
+(``real_axis_rule``, :mod:`.real_axis`) evaluates the poles off the axis, at ``w + i(eta0 + c |w|)``, and adds no
+check: on six 9-11-level baths at U = 2 and 4 (``bench/study_real_axis_targets.py``) its A_real from the default
+runs and from runs converged to ``krylov_tol = 1e-11`` with ``check_width = 0.005`` differ by at most 1.1e-10
+(c = 0.2), so it costs what a sample without A_real costs.
 
 The network input of a discrete bath is that bath's own density: ``rho_Delta`` and ``re_Delta`` are
 ``Delta(w) = sum_k V_k^2 / (w - eps_k + i eta_k)`` of the solved levels, each broadened into a Lorentzian of
@@ -39,8 +43,9 @@ from ..checks import real_number
 from ..reference import MAX_BATH_LANCZOS, MAX_KRYLOV, solve_siam_lanczos
 from .families import FAMILIES, FAMILY_RANGES
 from .problems import ProblemSet, settings_with_problems
+from .real_axis import DEFAULT_REAL_AXIS_RULE
 from .sample_loop import write_run
-from .synthetic import check_problem_settings, check_target_settings, exact_sample, sample_id
+from .synthetic import check_problem_settings, check_target_settings, exact_sample, real_axis_settings, sample_id
 
 __all__ = ["LANCZOS_POLE_SLOTS", "INPUT_BROADENING", "LanczosSettings", "lanczos_sample", "generate_lanczos_samples"]
 
@@ -66,10 +71,12 @@ class LanczosSettings:
     n_bath: int = 9  # bins (bath levels at most) per sample, 1 .. MAX_BATH_LANCZOS = 11; odd avoids zero modes
     binning: str = "linear"  # bin layout of bath.bin_edges: 'linear' or 'log'
     Lambda: float = 2.0  # edge ratio of the 'log' binning (dimensionless, > 1)
-    real_axis_width: float | None = None  # A_real's Lorentzian half-width (energy unit); None: no A_real (NaN)
+    real_axis_width: float | None = None  # A_real: Lorentzian half-width, or self_energy eta0 (energy unit); None: NaN
     sigma_w: float | None = None  # frequency resolution of A~ and dA~ (Gaussian deviation, energy unit); None: exact
     krylov_tol: float = 1e-8  # Krylov convergence of solve_siam_lanczos (dimensionless, relative to 1/(pi w))
     problems: ProblemSet | None = None  # take the problems from this set (data.problems) instead of drawing them
+    real_axis_rule: str = DEFAULT_REAL_AXIS_RULE  # A_real's rule (data.real_axis): 'lorentzian' or 'self_energy'
+    real_axis_slope: float | None = None  # 'self_energy': c of the broadening real_axis_width + c |w| (e.g. 0.4)
 
     def __post_init__(self):
         check_problem_settings(self)
@@ -85,8 +92,9 @@ class LanczosSettings:
         )
 
     def to_dict(self) -> dict:
-        """JSON-ready options, the input broadening and the ranges of the chosen families (the file's provenance)."""
-        values = {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
+        """JSON-ready options, the input broadening and the ranges of the chosen families (the file's provenance);
+        ``real_axis_rule``/``real_axis_slope`` only for a rule other than the default (``real_axis_settings``)."""
+        values = real_axis_settings({field.name: getattr(self, field.name) for field in dataclasses.fields(self)})
         values["families"] = list(self.families)
         values["family_ranges"] = {name: FAMILY_RANGES[name] for name in self.families}
         values = settings_with_problems(values, self.problems)
@@ -133,7 +141,7 @@ def lanczos_sample(seed: int, index: int, grid, alphas, settings: LanczosSetting
             problem.eps_d,
             krylov_tol=settings.krylov_tol,
             check_alpha=check_alpha,
-            check_width=settings.real_axis_width,
+            check_width=settings.real_axis_width if settings.real_axis_rule == DEFAULT_REAL_AXIS_RULE else None,
         )
         logger.debug(
             "sample %d: E0 = %.12g, Krylov change %.2e",

@@ -8,7 +8,8 @@ A schema-3 sample keeps what its targets were computed from (:mod:`.schema`): th
   ``re_Delta = Re Delta`` on the grid (the formula of :meth:`.synthetic.EDProblem.hybridization`);
 - poles: ``A~_alpha`` and ``dA~_alpha/dalpha`` by the exact tilt of the poles (``spectral.tilt``,
   ``spectral.dtilt_dalpha``), convolved with a Gaussian of deviation ``sigma_w`` when one is set, at any
-  alphas; ``A_real`` the poles as Lorentzians of half-width ``real_axis_width`` (NaN without one);
+  alphas; ``A_real`` by the file's rule (:mod:`.real_axis`: the poles as Lorentzians of half-width
+  ``real_axis_width``, or the ``'self_energy'`` rule with its ``real_axis_slope``; NaN without a width);
 - series: ``A~_alpha`` and ``dA~_alpha/dalpha`` by the Filon transform of the stored series with the file's
   time window (``spectral.tilted_spectral_from_time``); the Gaussian window's ``sigma_w`` may be changed as long
   as the window has decayed by the series' last time (``spectral.gaussian_window_t_max``); the alphas are the
@@ -22,7 +23,8 @@ pole padding cut to the most poles of any sample) that the repository keeps, and
 its targets on the model grid (:func:`retarget_samples`).
 
 The provenance of the output is the input's, with the changed target settings (``sigma_w``,
-``real_axis_width``) and a ``retargeted`` record (source file, grid size and range, alphas); its resolution
+``real_axis_width``, and ``real_axis_rule``/``real_axis_slope`` when the rule is not the default ``'lorentzian'``)
+and a ``retargeted`` record (source file, grid size and range, alphas); its resolution
 reads as before (:mod:`.resolution`). Merged inputs are retargeted when all their sources agree on backend,
 window and resolution. Layer: ``data``; imports ``gf``, ``spectral``.
 """
@@ -34,8 +36,9 @@ import os
 
 import numpy as np
 
-from ..gf import PoleSum, poles_spectral
+from ..gf import PoleSum
 from ..spectral import dtilt_dalpha, dtilted_spectral_from_time, gaussian_window_t_max, tilt, tilted_spectral_from_time
+from .real_axis import DEFAULT_REAL_AXIS_RULE, check_real_axis_rule, real_axis_target
 from .schema import GRID_FIELDS, SCHEMA_VERSION, DatasetError, file_fields, has_raw
 from .store import DatasetWriter, check_alphas, check_grid, read_dataset
 
@@ -46,12 +49,13 @@ logger = logging.getLogger(__name__)
 KEEP = "keep"
 """Default of the target options: the input file's own value."""
 
-_TARGET_KEYS = ("backend", "window", "sigma_w", "real_axis_width")
+_TARGET_KEYS = ("backend", "window", "sigma_w", "real_axis_width", "real_axis_rule", "real_axis_slope")
 
 
 def target_settings(settings: dict) -> dict:
     """The settings that fix a file's targets: ``backend`` ('ed', 'lanczos', 'mps'), ``window`` (MPS; else None),
-    ``sigma_w`` (None: unbroadened) and ``real_axis_width`` (None: no ``A_real``), from its provenance settings.
+    ``sigma_w`` (None: unbroadened), ``real_axis_width`` (None: no ``A_real``), ``real_axis_rule`` (default
+    ``'lorentzian'``) and ``real_axis_slope`` (None for ``'lorentzian'``), from its provenance settings.
 
     Raises
     ------
@@ -71,6 +75,8 @@ def target_settings(settings: dict) -> dict:
         "window": settings.get("window") if backend == "mps" else None,
         "sigma_w": settings.get("sigma_w"),
         "real_axis_width": settings.get("real_axis_width"),
+        "real_axis_rule": settings.get("real_axis_rule", DEFAULT_REAL_AXIS_RULE),
+        "real_axis_slope": settings.get("real_axis_slope"),
     }
 
 
@@ -82,7 +88,7 @@ def _hybridization(data: dict, grid: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return -Delta.imag / np.pi, Delta.real
 
 
-def _pole_targets(data, grid, alphas, sigma_w, real_axis_width) -> dict:
+def _pole_targets(data, grid, alphas, sigma_w, real_axis_width, rule, slope) -> dict:
     n = data["sample_id"].size
     A_tilde = np.empty((n, alphas.size, grid.size))
     dA_tilde = np.empty_like(A_tilde)
@@ -94,7 +100,11 @@ def _pole_targets(data, grid, alphas, sigma_w, real_axis_width) -> dict:
             A_tilde[row, k] = tilt(poles, grid, alpha, sigma_w=sigma_w)
             dA_tilde[row, k] = dtilt_dalpha(poles, grid, alpha, sigma_w=sigma_w)
         if real_axis_width is not None:
-            A_real[row] = poles_spectral(poles, grid, real_axis_width)
+            levels = ~np.isnan(data["bath_V"][row])
+            A_real[row] = real_axis_target(
+                poles, *(data[name][row][levels] for name in ("bath_eps", "bath_V", "bath_eta")), grid,
+                real_axis_width, rule, slope,
+            )  # fmt: skip
     return {"A_tilde": A_tilde, "dA_tilde_dalpha": dA_tilde, "A_real": A_real}
 
 
@@ -120,7 +130,9 @@ def _series_targets(data, grid, window, sigma_w) -> dict:
     }
 
 
-def retarget_samples(data: dict, grid=None, alphas=None, sigma_w=KEEP, real_axis_width=KEEP) -> tuple[dict, dict]:
+def retarget_samples(
+    data: dict, grid=None, alphas=None, sigma_w=KEEP, real_axis_width=KEEP, real_axis_rule=KEEP, real_axis_slope=KEEP
+) -> tuple[dict, dict]:
     """The fields on the grid of the samples of a read file (:func:`~.store.read_dataset`), from their raw data.
 
     Parameters
@@ -134,7 +146,10 @@ def retarget_samples(data: dict, grid=None, alphas=None, sigma_w=KEEP, real_axis
     sigma_w : float, None or KEEP
         Resolution of ``A~`` and ``dA~`` (Gaussian deviation, energy unit; None: unbroadened, poles only).
     real_axis_width : float, None or KEEP
-        Half-width of the Lorentzians of ``A_real`` (poles only; None: NaN rows).
+        Half-width of the Lorentzians of ``A_real``, or eta0 of the ``'self_energy'`` rule (poles only; None: NaN rows).
+    real_axis_rule, real_axis_slope : str, float or KEEP
+        The rule of ``A_real`` and its slope c (:mod:`.real_axis`; poles only). Choosing ``'lorentzian'`` drops the
+        slope.
 
     Returns
     -------
@@ -162,6 +177,20 @@ def retarget_samples(data: dict, grid=None, alphas=None, sigma_w=KEEP, real_axis
         settings["sigma_w"] = None if sigma_w is None else float(sigma_w)
     if real_axis_width != KEEP:
         settings["real_axis_width"] = None if real_axis_width is None else float(real_axis_width)
+    if real_axis_rule != KEEP:
+        settings["real_axis_rule"] = real_axis_rule
+        if real_axis_rule == DEFAULT_REAL_AXIS_RULE:
+            settings["real_axis_slope"] = None
+    if real_axis_slope != KEEP:
+        settings["real_axis_slope"] = real_axis_slope
+    try:
+        settings["real_axis_rule"], settings["real_axis_slope"] = check_real_axis_rule(
+            settings["real_axis_rule"], settings["real_axis_slope"]
+        )
+    except ValueError as err:
+        raise DatasetError(f"{data['path']}: {err}") from err
+    if settings["real_axis_rule"] != DEFAULT_REAL_AXIS_RULE and settings["real_axis_width"] is None:
+        raise DatasetError(f"real_axis_rule = {settings['real_axis_rule']!r} needs a real_axis_width (eta0)")
     keep = has_raw(data)
     rows = {name: data[name][keep] for name in raw_fields(data)}
     rows["times"] = data["times"]
@@ -181,11 +210,17 @@ def retarget_samples(data: dict, grid=None, alphas=None, sigma_w=KEEP, real_axis
             raise DatasetError(
                 f"sigma_w applies to the Gaussian window only; {data['path']} has {settings['window']!r}"
             )
-        if real_axis_width not in (KEEP, None):
-            raise DatasetError("an MPS series has no real-axis target (A_real): real_axis_width applies to poles only")
+        if real_axis_width not in (KEEP, None) or real_axis_rule != KEEP or real_axis_slope != KEEP:
+            raise DatasetError(
+                "an MPS series has no real-axis target (A_real): real_axis_width, real_axis_rule and real_axis_slope "
+                "apply to poles only"
+            )
         targets = _series_targets(rows, grid, settings["window"], settings["sigma_w"])
     else:
-        targets = _pole_targets(rows, grid, alphas, settings["sigma_w"], settings["real_axis_width"])
+        targets = _pole_targets(
+            rows, grid, alphas, settings["sigma_w"], settings["real_axis_width"], settings["real_axis_rule"],
+            settings["real_axis_slope"],
+        )  # fmt: skip
     rho, re = _hybridization(rows, grid)
     fields = {"sample_id": rows["sample_id"], "rho_Delta": rho, "re_Delta": re, **targets}
     assert set(fields) == {"sample_id", *GRID_FIELDS}
@@ -202,10 +237,21 @@ def with_grid_functions(data: dict) -> dict:
     return {**data, **{name: fields[name] for name in GRID_FIELDS}}
 
 
-def retarget_file(path, out, grid=None, alphas=None, sigma_w=KEEP, real_axis_width=KEEP, grid_functions=True) -> dict:
+def retarget_file(
+    path,
+    out,
+    grid=None,
+    alphas=None,
+    sigma_w=KEEP,
+    real_axis_width=KEEP,
+    grid_functions=True,
+    real_axis_rule=KEEP,
+    real_axis_slope=KEEP,
+) -> dict:
     """Write ``out``: the samples of ``path`` with their fields on the grid recomputed (module docstring).
 
-    ``grid``, ``alphas``, ``sigma_w`` and ``real_axis_width`` as :func:`retarget_samples`; ``grid_functions=False``
+    ``grid``, ``alphas``, ``sigma_w``, ``real_axis_width``, ``real_axis_rule`` and ``real_axis_slope`` as
+    :func:`retarget_samples`; ``grid_functions=False``
     writes the compact form (raw data only; ``grid`` and ``alphas`` then only label the file). The output is
     gzip-compressed and written atomically; an existing file at ``out`` is replaced.
 
@@ -222,7 +268,7 @@ def retarget_file(path, out, grid=None, alphas=None, sigma_w=KEEP, real_axis_wid
     """
     data = read_dataset(path)
     path, out = os.fspath(path), os.fspath(out)
-    fields, used = retarget_samples(data, grid, alphas, sigma_w, real_axis_width)
+    fields, used = retarget_samples(data, grid, alphas, sigma_w, real_axis_width, real_axis_rule, real_axis_slope)
     keep = has_raw(data)
     rows = {name: data[name][keep] for name in raw_fields(data)}
     if grid_functions:
@@ -233,6 +279,10 @@ def retarget_file(path, out, grid=None, alphas=None, sigma_w=KEEP, real_axis_wid
     settings = {key: value for key, value in data["provenance"]["settings"].items()}
     for key in ("sigma_w", "real_axis_width"):
         if key in settings or used[key] is not None:
+            settings[key] = used[key]
+    for key in ("real_axis_rule", "real_axis_slope"):  # as the sources write them: only for another rule
+        settings.pop(key, None)
+        if used["real_axis_rule"] != DEFAULT_REAL_AXIS_RULE:
             settings[key] = used[key]
     settings["retargeted"] = {
         "source": os.path.basename(path),

@@ -32,8 +32,11 @@ One sample (the ``ed`` backend of the data generator, issues 4 and 5), drawn fro
    eps_k)/eta_k))/pi]``, about ``(2/pi) eta / w_max`` of the weight. Measured over 400 default samples
    (5 levels, the default 128-point model grid, ``|w| <= 8``): median 3 percent, from 0.2 percent
    (narrow Gaussians) to 9 percent (metallic shapes, whose support of width up to 12 gives eta up to 1.2);
-5. ``A_real``: the exact poles broadened into Lorentzians of half-width ``real_axis_width`` (a real-axis
-   stand-in for the evaluation report; a discrete bath has no smooth real-axis A).
+5. ``A_real``: a real-axis stand-in for the evaluation report (a discrete bath has no smooth real-axis A), by
+   the rule ``real_axis_rule`` of :mod:`.real_axis`: ``'lorentzian'`` (default) the exact poles broadened into
+   Lorentzians of half-width ``real_axis_width``; ``'self_energy'`` the discrete self-energy, broadened by
+   ``real_axis_width + real_axis_slope |w|``, in the Dyson equation of the input hybridization of step 4
+   (exact at U = 0 for the input, the input's Friedel value at particle-hole symmetry; ``doc/targets.md``).
 
 Sample ids and seeds: sample ``index`` of a run with seed ``seed`` has id ``seed * 2**32 + index`` and
 draws everything from ``numpy.random.default_rng(sample_seed)``, where ``sample_seed`` (stored as the
@@ -57,12 +60,12 @@ from numbers import Real
 import numpy as np
 
 from ..bath import StarBath, bin_edges, discretize_function
-from ..gf import poles_spectral
 from ..model_contract import REFERENCE_HYBRIDIZATION_WEIGHT
 from ..reference import MAX_BATH, solve_siam
 from ..spectral import dtilt_dalpha, tilt
 from .families import FAMILIES, FAMILY_RANGES, FamilyDensity, sample_family
 from .problems import ProblemSet, check_problems, settings_with_problems
+from .real_axis import DEFAULT_REAL_AXIS_RULE, check_real_axis_rule, real_axis_target
 from .sample_loop import write_run
 from .schema import POLE_WEIGHT_FLOOR
 
@@ -73,6 +76,7 @@ __all__ = [
     "sample_seed",
     "check_problem_settings",
     "check_target_settings",
+    "real_axis_settings",
     "draw_problem",
     "exact_sample",
     "stored_poles",
@@ -112,8 +116,10 @@ def check_problem_settings(settings) -> None:
 def check_target_settings(settings, *, real_axis_optional: bool = False) -> None:
     """Check the target fields shared by the settings of the exact sources (ED, Lanczos), and normalize them.
 
-    ``real_axis_width`` (> 0, energy unit; or None if ``real_axis_optional``: no ``A_real``), ``sigma_w`` (None
-    or a positive number, stored as float), and the binning of ``n_bath`` bins (``bath.bin_edges``).
+    ``real_axis_width`` (> 0, energy unit; or None if ``real_axis_optional``: no ``A_real``), ``real_axis_rule``
+    and ``real_axis_slope`` (:func:`.real_axis.check_real_axis_rule`; the ``'self_energy'`` rule needs a
+    ``real_axis_width``), ``sigma_w`` (None or a positive number, stored as float), and the binning of ``n_bath``
+    bins (``bath.bin_edges``).
     ``settings`` is a frozen dataclass; the normalized values are set on it in place (from its ``__post_init__``).
     """
     if not (real_axis_optional and settings.real_axis_width is None):
@@ -122,6 +128,10 @@ def check_target_settings(settings, *, real_axis_optional: bool = False) -> None
             isinstance(settings.real_axis_width, Real) and 0 < settings.real_axis_width < np.inf
         ):
             raise ValueError(f"real_axis_width must be {expected}; got real_axis_width = {settings.real_axis_width!r}")
+    rule, slope = check_real_axis_rule(settings.real_axis_rule, settings.real_axis_slope)
+    if rule != DEFAULT_REAL_AXIS_RULE and settings.real_axis_width is None:
+        raise ValueError(f"real_axis_rule = {rule!r} needs a real_axis_width (its broadening at w = 0)")
+    object.__setattr__(settings, "real_axis_slope", slope)
     if settings.sigma_w is not None:
         if isinstance(settings.sigma_w, bool) or not (
             isinstance(settings.sigma_w, Real) and 0 < settings.sigma_w < np.inf
@@ -142,9 +152,11 @@ class EDSettings:
     n_bath: int = 5  # bins (bath levels at most) per sample, 1 .. reference.MAX_BATH; odd avoids zero modes
     binning: str = "linear"  # bin layout of bath.bin_edges: 'linear' or 'log'
     Lambda: float = 2.0  # edge ratio of the 'log' binning (dimensionless, > 1)
-    real_axis_width: float = 0.05  # half-width of the Lorentzians of A_real, energy unit
+    real_axis_width: float = 0.05  # A_real: Lorentzian half-width, or the self_energy eta0 at w = 0 (energy unit)
     sigma_w: float | None = None  # frequency resolution of A~ and dA~ (Gaussian deviation, energy unit); None: exact
     problems: ProblemSet | None = None  # take the problems from this set (data.problems) instead of drawing them
+    real_axis_rule: str = DEFAULT_REAL_AXIS_RULE  # A_real's rule (data.real_axis): 'lorentzian' or 'self_energy'
+    real_axis_slope: float | None = None  # 'self_energy': c of the broadening real_axis_width + c |w| (e.g. 0.4)
 
     def __post_init__(self):
         check_problem_settings(self)
@@ -157,13 +169,22 @@ class EDSettings:
     def to_dict(self) -> dict:
         """JSON-ready options, plus the ranges of the chosen families (for the file's provenance).
 
-        ``sigma_w`` appears only when set, so files written before it existed resume unchanged."""
-        values = {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
+        ``sigma_w`` appears only when set, and ``real_axis_rule``/``real_axis_slope`` only for a rule other than
+        the default, so files written before they existed resume unchanged."""
+        values = real_axis_settings({field.name: getattr(self, field.name) for field in dataclasses.fields(self)})
         if self.sigma_w is None:
             values.pop("sigma_w")
         values["families"] = list(self.families)
         values["family_ranges"] = {name: FAMILY_RANGES[name] for name in self.families}
         return {"backend": "ed", **settings_with_problems(values, self.problems)}
+
+
+def real_axis_settings(values: dict) -> dict:
+    """A source's JSON settings without ``real_axis_rule`` and ``real_axis_slope`` when the rule is the default
+    (``'lorentzian'``, which has no slope): the provenance of files written before the rule existed."""
+    if values["real_axis_rule"] != DEFAULT_REAL_AXIS_RULE:
+        return values
+    return {key: value for key, value in values.items() if key not in ("real_axis_rule", "real_axis_slope")}
 
 
 def sample_id(seed: int, index: int) -> int:
@@ -277,7 +298,8 @@ def exact_sample(seed: int, index: int, grid, alphas, settings, solve) -> dict:
     alphas : array_like, shape (n_alpha,)
         Complex-time angles (radians), each in (0, pi/2).
     settings : EDSettings or LanczosSettings
-        The problem-drawing fields, ``real_axis_width`` (None: ``A_real`` a NaN row) and ``sigma_w``.
+        The problem-drawing fields, ``real_axis_width`` (None: ``A_real`` a NaN row), ``real_axis_rule``,
+        ``real_axis_slope`` and ``sigma_w``.
     solve : callable
         ``solve(problem: EDProblem) -> reference.SiamSolution``, the exact T = 0 solution of the problem.
 
@@ -319,7 +341,16 @@ def exact_sample(seed: int, index: int, grid, alphas, settings, solve) -> dict:
         "A_real": (
             np.full(grid.size, np.nan)
             if settings.real_axis_width is None
-            else poles_spectral(poles, grid, settings.real_axis_width)
+            else real_axis_target(
+                poles,
+                problem.bath.eps,
+                problem.bath.V,
+                problem.eta,
+                grid,
+                settings.real_axis_width,
+                settings.real_axis_rule,
+                settings.real_axis_slope,
+            )  # fmt: skip
         ),
         "wall_time": time.perf_counter() - start,
         "truncation_error": np.nan,
