@@ -45,13 +45,25 @@ import numpy as np
 
 from ..gf import PoleSum, poles_on_complex, poles_spectral
 
-__all__ = ["REAL_AXIS_RULES", "DEFAULT_REAL_AXIS_RULE", "check_real_axis_rule", "real_axis_target"]
+__all__ = [
+    "REAL_AXIS_RULES",
+    "DEFAULT_REAL_AXIS_RULE",
+    "SELF_ENERGY_ETA0",
+    "SELF_ENERGY_SLOPE",
+    "check_real_axis_rule",
+    "real_axis_target",
+]
 
 REAL_AXIS_RULES = ("lorentzian", "self_energy")
 """The rules of ``A_real`` (module docstring)."""
 
 DEFAULT_REAL_AXIS_RULE = "lorentzian"
 """The rule of files whose provenance names none."""
+
+SELF_ENERGY_ETA0 = 1e-3
+SELF_ENERGY_SLOPE = 0.4
+"""The study's choice for the ``'self_energy'`` rule (``doc/targets.md``): eta0 (energy unit) and the slope c
+(dimensionless), what ``retarget --real-axis-rule self_energy`` uses where the file names neither."""
 
 
 def check_real_axis_rule(rule, slope) -> tuple[str, float | None]:

@@ -38,7 +38,13 @@ import numpy as np
 
 from ..gf import PoleSum
 from ..spectral import dtilt_dalpha, dtilted_spectral_from_time, gaussian_window_t_max, tilt, tilted_spectral_from_time
-from .real_axis import DEFAULT_REAL_AXIS_RULE, check_real_axis_rule, real_axis_target
+from .real_axis import (
+    DEFAULT_REAL_AXIS_RULE,
+    SELF_ENERGY_ETA0,
+    SELF_ENERGY_SLOPE,
+    check_real_axis_rule,
+    real_axis_target,
+)
 from .schema import GRID_FIELDS, SCHEMA_VERSION, DatasetError, file_fields, has_raw
 from .store import DatasetWriter, check_alphas, check_grid, read_dataset
 
@@ -183,6 +189,11 @@ def retarget_samples(
             settings["real_axis_slope"] = None
     if real_axis_slope != KEEP:
         settings["real_axis_slope"] = real_axis_slope
+    if settings["real_axis_rule"] == "self_energy":  # the study's values where neither the file nor the call names one
+        if settings["real_axis_slope"] is None:
+            settings["real_axis_slope"] = SELF_ENERGY_SLOPE
+        if settings["real_axis_width"] is None:
+            settings["real_axis_width"] = SELF_ENERGY_ETA0
     try:
         settings["real_axis_rule"], settings["real_axis_slope"] = check_real_axis_rule(
             settings["real_axis_rule"], settings["real_axis_slope"]

@@ -148,3 +148,13 @@ def test_training_and_the_hash_read_a_compact_file_as_its_expansion(ed_file, tmp
     for index in (0, 7):
         for key, value in from_compact[index].items():
             assert (value == from_full[index][key]).all(), key
+
+
+def test_the_self_energy_rule_takes_the_studys_values_where_none_are_named(ed_file, tmp_path):
+    from triqs_nnsolver.data.real_axis import SELF_ENERGY_ETA0, SELF_ENERGY_SLOPE
+
+    # the ED file has a Lorentzian width 0.05 (EDSettings default) but no slope: the slope is the study's
+    _, used = retarget_samples(read_dataset(ed_file), real_axis_rule="self_energy")
+    assert used["real_axis_slope"] == SELF_ENERGY_SLOPE and used["real_axis_width"] == 0.05
+    _, used = retarget_samples(read_dataset(ed_file), real_axis_width=None, real_axis_rule="self_energy")
+    assert used["real_axis_width"] == SELF_ENERGY_ETA0
