@@ -13,7 +13,8 @@ so a rerun resumes each of them) and rank 0 then merges the shards into FILE; th
 ``triqs-nnsolver inspect FILE...`` prints what a data set holds (JSON: counts, ranges, resolution, the largest run
 diagnostics; ``data.summarize``).
 ``triqs-nnsolver retarget IN --out OUT [--n-w N --w-max W | --model-config FILE] [--alphas a,b] [--sigma-w S]
-[--real-axis-width W] [--real-axis-rule lorentzian|self_energy] [--real-axis-slope C] [--compact]`` recomputes the
+[--real-axis-width W] [--real-axis-rule lorentzian|self_energy] [--real-axis-slope C] [--input-broadening-scale F]
+[--compact]`` recomputes the
 inputs and targets of a schema-3 file from its poles or series
 (``data.retarget_file``) on another grid, at other alphas (poles only) or another resolution (``--sigma-w 0``:
 unbroadened, poles only), and writes a compressed file; ``--compact`` writes the raw data only (the form the
@@ -179,6 +180,7 @@ def run_retarget(arguments: argparse.Namespace) -> int:
         arguments.input, arguments.out, grid, arguments.alphas, sigma_w, width, grid_functions=not arguments.compact,
         real_axis_rule=KEEP if arguments.real_axis_rule is None else arguments.real_axis_rule,
         real_axis_slope=KEEP if arguments.real_axis_slope is None else arguments.real_axis_slope,
+        input_broadening_scale=KEEP if arguments.input_broadening_scale is None else arguments.input_broadening_scale,
     )  # fmt: skip
     print(json.dumps(report))
     return 0
@@ -218,6 +220,12 @@ def _add_retarget_arguments(retarget: argparse.ArgumentParser) -> None:
     )
     retarget.add_argument(
         "--real-axis-slope", type=float, default=None, help="self_energy rule: c of eta0 + c |w| (default: keep)"
+    )
+    retarget.add_argument(
+        "--input-broadening-scale",
+        type=float,
+        default=None,
+        help="input half-widths as a multiple of the generator's (2: each level over its whole bin; default: keep)",
     )
     retarget.add_argument("--compact", action="store_true", help="write the raw data only (no fields on the grid)")
     retarget.set_defaults(run=run_retarget)

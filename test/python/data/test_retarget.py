@@ -158,3 +158,23 @@ def test_the_self_energy_rule_takes_the_studys_values_where_none_are_named(ed_fi
     assert used["real_axis_slope"] == SELF_ENERGY_SLOPE and used["real_axis_width"] == 0.05
     _, used = retarget_samples(read_dataset(ed_file), real_axis_width=None, real_axis_rule="self_energy")
     assert used["real_axis_width"] == SELF_ENERGY_ETA0
+
+
+def test_the_input_broadening_can_be_changed_and_is_recorded(ed_file, tmp_path):
+    from triqs_nnsolver.bath import StarBath
+    from triqs_nnsolver.data.synthetic import EDProblem
+
+    out = tmp_path / "wide.h5"
+    retarget_file(ed_file, out, input_broadening_scale=2.0)
+    original, wide = read_dataset(ed_file), read_dataset(out)
+    np.testing.assert_array_equal(wide["bath_eta"], 2.0 * original["bath_eta"])  # the file describes its input
+    assert wide["provenance"]["settings"]["input_broadening_scale"] == 2.0
+    levels = ~np.isnan(original["bath_eps"][0])
+    bath = StarBath(original["bath_eps"][0][levels], original["bath_V"][0][levels])
+    problem = EDProblem(None, 0.0, 0.0, bath, wide["bath_eta"][0][levels])
+    Delta = problem.hybridization(wide["grid"])  # the input formula of the generator, at the doubled widths
+    np.testing.assert_allclose(wide["rho_Delta"][0], -Delta.imag / np.pi, rtol=0, atol=1e-14)
+    retarget_file(out, tmp_path / "back.h5", input_broadening_scale=1.0)  # relative to the generator's rule
+    np.testing.assert_array_equal(read_dataset(tmp_path / "back.h5")["bath_eta"], original["bath_eta"])
+    with pytest.raises(ValueError, match="input_broadening_scale must be a positive number"):
+        retarget_file(ed_file, out, input_broadening_scale=0.0)
