@@ -292,8 +292,8 @@ def retarget_file(
 
     ``grid``, ``alphas``, ``sigma_w``, ``real_axis_width``, ``real_axis_rule``, ``real_axis_slope`` and
     ``input_broadening_scale`` as :func:`retarget_samples` (the written ``bath_eta`` are the scaled ones);
-    ``grid_functions=False`` writes the compact form (raw data only; ``grid`` and ``alphas`` then only label the file). The output is
-    gzip-compressed and written atomically; an existing file at ``out`` is replaced.
+    ``grid_functions=False`` writes the compact form (raw data only; ``grid`` and ``alphas`` then only label the
+    file). The output is gzip-compressed and written atomically; an existing file at ``out`` is replaced.
 
     Returns
     -------
