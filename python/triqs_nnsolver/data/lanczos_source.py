@@ -165,7 +165,7 @@ def generate_lanczos_samples(
     shard: tuple[int, int] = (0, 1),
     progress: bool = True,
 ) -> int:
-    """Generate Lanczos samples ``0 .. n_samples - 1`` into a data file, resuming where a file stops.
+    """Generate Lanczos samples ``0`` to ``n_samples - 1`` into a data file, resuming where a file stops.
 
     Arguments, return value and errors as ``synthetic.generate_ed_samples`` (without ``**options``), with
     :class:`LanczosSettings` for the settings and provenance ``{"generator": "lanczos", "settings":

@@ -165,7 +165,7 @@ def generate_mps_samples(
     shard: tuple[int, int] = (0, 1),
     progress: bool = True,
 ) -> int:
-    """Generate MPS samples ``0 .. n_samples - 1`` into a data file, resuming where a file stops.
+    """Generate MPS samples ``0`` to ``n_samples - 1`` into a data file, resuming where a file stops.
 
     Arguments, return value and errors as ``synthetic.generate_ed_samples`` (without ``**options``), with
     :class:`MPSDataSettings` for the settings. Each sample is appended atomically by ``DatasetWriter``: a run

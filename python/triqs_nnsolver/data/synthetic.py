@@ -400,7 +400,7 @@ def generate_ed_samples(
     progress: bool = True,
     **options,
 ) -> int:
-    """Generate samples ``0 .. n_samples - 1`` of a run into a data file, resuming where a file stops.
+    """Generate samples ``0`` to ``n_samples - 1`` of a run into a data file, resuming where a file stops.
 
     Parameters
     ----------

@@ -27,7 +27,7 @@ def _check_half_bandwidth(D) -> float:
 
 
 def semicircle_dos(w, D: float) -> np.ndarray:
-    """Semicircular density of states ``rho(w) = 2 / (pi D^2) sqrt(D^2 - w^2)`` for |w| < D, else 0.
+    """Semicircular density of states ``rho(w) = 2 / (pi D^2) sqrt(D^2 - w^2)`` for ``|w|`` < D, else 0.
 
     Parameters
     ----------
@@ -57,7 +57,7 @@ def semicircle_dos(w, D: float) -> np.ndarray:
 def semicircle_gf(z, D: float) -> np.ndarray:
     """Green's function of the semicircular DOS, ``G(z) = int rho(w) / (z - w) dw = 2 (z - sqrt(z^2 - D^2)) / D^2``.
 
-    The square root is the branch with ``G ~ 1/z`` at large |z|: ``Im G < 0`` for ``Im z > 0`` and
+    The square root is the branch with ``G ~ 1/z`` at large ``|z|``: ``Im G < 0`` for ``Im z > 0`` and
     ``Im G > 0`` for ``Im z < 0``. A real argument (or ``Im z == 0``, signed zeros included) means
     ``w + i0+``: the retarded value, ``Im G = -pi rho(w)`` inside the band and real outside.
 
@@ -83,7 +83,7 @@ def semicircle_gf(z, D: float) -> np.ndarray:
     Evaluated as ``G = 2 / (z + s)`` with ``s = sqrt(z - D) sqrt(z + D)`` (principal roots), which has
     its cut exactly on [-D, D] and equals ``2 (z - sqrt(z^2 - D^2)) / D^2``, because ``(z - s)(z + s) = D^2``.
     ``z + s`` never cancels, so the relative error is a few float64 eps at every z (the textbook form
-    ``z - sqrt(...)`` loses ``2 log10(|z| / D)`` digits at large |z|, e.g. on Matsubara frequencies).
+    ``z - sqrt(...)`` loses ``2 log10(|z| / D)`` digits at large ``|z|``, e.g. on Matsubara frequencies).
     """
     D = _check_half_bandwidth(D)
     z_arr = np.asarray(z)

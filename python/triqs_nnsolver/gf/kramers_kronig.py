@@ -109,9 +109,9 @@ def retarded_from_spectral(w, A) -> np.ndarray:
     ``eps * sum_j |s_j - s_{j-1}| * max |x log|x||`` (1e-15 absolute for smooth data, 2.5e-13 measured
     for random 2 x 2 data on 60 points). For a smooth A the interpolation error is O(h^2): a Lorentzian
     (eta = 0.1) on the 2000-point grid ``make_nonuniform_refreq(50, 2000, 0.5)`` is off by 1.3e-3 at its
-    peak ((h / eta)^2 relative) and by 9e-6 elsewhere for |w| < 5. The semicircle (D = 1), with its
-    square-root edges, converges as O(h^0.5) at w = +-D and O(h^1.5) inside: max |dG| = 6.5e-2 (6.3e-4
-    for |w| < 0.9) on 400 uniform points, 2.9e-2 (5.6e-5) on 2000, 5.5e-2 (4.6e-4) on the 800-point
+    peak ((h / eta)^2 relative) and by 9e-6 elsewhere for ``|w|`` < 5. The semicircle (D = 1), with its
+    square-root edges, converges as O(h^0.5) at w = +-D and O(h^1.5) inside: max ``|dG|`` = 6.5e-2 (6.3e-4
+    for ``|w|`` < 0.9) on 400 uniform points, 2.9e-2 (5.6e-5) on 2000, 5.5e-2 (4.6e-4) on the 800-point
     grid ``make_nonuniform_refreq(4, 800, 0.5)``.
     """
     w = frequency_grid(w)
@@ -145,7 +145,7 @@ def hilbert_transform(w, rho, z) -> np.ndarray:
 
     Returns
     -------
-    numpy.ndarray, complex, shape (*z.shape, ...)
+    numpy.ndarray, complex, shape ``(*z.shape, ...)``
         ``F(z)``; for ``rho = A`` this is ``G(z)``.
 
     Raises
@@ -169,7 +169,7 @@ def hilbert_transform(w, rho, z) -> np.ndarray:
     40-digit per-bin evaluation at z from 0.01 to 3000 away from the axis (semicircle; a Lorentzian of
     width 0.02 on a 300-point grid of half-width 10). The interpolation error of a smooth rho is
     separate, O(h^2) (O(h^1.5) with square-root edges): semicircle (D = 1), 2000 uniform points,
-    max |dG(iw_n)| = 6e-6 at beta = 10, 6.8e-5 on 400 points.
+    max ``|dG(iw_n)|`` = 6e-6 at beta = 10, 6.8e-5 on 400 points.
     """
     w = frequency_grid(w)
     rho_in = sampled_values(w, rho, name="rho")

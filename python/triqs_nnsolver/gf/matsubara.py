@@ -76,7 +76,7 @@ def matsubara_from_spectral(w, A, iw) -> np.ndarray:
     moment expansion far from it; relative rounding error below 1e-13 for every n, so the result is the
     exact transform of the piecewise-linear A to ~1e-13. The error with respect to a smooth A is the
     interpolation error, O(h^2) (O(h^1.5) with square-root edges): semicircle (D = 1), beta = 10,
-    max |G - G_exact| = 6.0e-6 on 2000 uniform points, 6.8e-5 on 400; a Gaussian (sigma = 0.5) on
+    max ``|G - G_exact|`` = 6.0e-6 on 2000 uniform points, 6.8e-5 on 400; a Gaussian (sigma = 0.5) on
     1001 points: 3.3e-5, falling as h^2.
     """
     return hilbert_transform(w, A, _check_iw(iw))
@@ -98,7 +98,7 @@ def tail_moments(iw, G_iw, n_moments: int = 3, n_fit: int | None = None) -> np.n
     n_moments : int, optional
         Number of coefficients returned, c_1 .. c_{n_moments}; default 3.
     n_fit : int, optional
-        Number of highest-|w_n| frequencies fitted; default half of them.
+        Number of highest-``|w_n|`` frequencies fitted; default half of them.
 
     Returns
     -------
@@ -155,7 +155,7 @@ def tau_from_matsubara(G_iw, beta: float, tau, c1=1.0, c2=0.0, c3=0.0) -> np.nda
 
     Returns
     -------
-    numpy.ndarray, complex, shape (*tau.shape, ...)
+    numpy.ndarray, complex, shape ``(*tau.shape, ...)``
         ``G(tau) = -<T c(tau) c+>``; ``G(0+) + G(beta-) = -c1``. Real up to rounding when
         ``G(-iw_n) = conj G(iw_n)``.
 
@@ -173,7 +173,7 @@ def tau_from_matsubara(G_iw, beta: float, tau, c1=1.0, c2=0.0, c3=0.0) -> np.nda
     ``|c4| beta^3 / (24 pi^4 n_iw^3)`` when c1..c3 are exact; an error dc_k in a coefficient adds
     about ``dc_k / w_max^(k-1)``. Measured for 3 poles in [-1.5, 1.1], beta = 10, n_iw = 2000: max error
     4e-11 with exact c1..c3 and also with c1..c3 from :func:`tail_moments`; 3.3e-5 with the default
-    c2 = c3 = 0 (the truncated c2 / (iw)^2 sum, ~ |c2| beta / (2 pi^2 n_iw)). Cost O(n_tau n_iw), dense.
+    c2 = c3 = 0 (the truncated c2 / (iw)^2 sum, ~ ``|c2|`` beta / (2 pi^2 n_iw)). Cost O(n_tau n_iw), dense.
     """
     G_arr = np.asarray(G_iw)
     if G_arr.ndim == 0 or G_arr.shape[0] == 0 or G_arr.shape[0] % 2:
@@ -267,13 +267,13 @@ def tau_from_spectral(w, A, beta: float, tau) -> np.ndarray:
     A : array_like, shape (n_w, ...)
         Spectral function (1/energy), piecewise linear between samples, zero outside the grid.
     beta : float
-        Inverse temperature (1/energy); any size (beta |w| ~ 1e4 and beyond does not overflow).
+        Inverse temperature (1/energy); any size (beta ``|w|`` ~ 1e4 and beyond does not overflow).
     tau : array_like of float
         Times in [0, beta].
 
     Returns
     -------
-    numpy.ndarray, shape (*tau.shape, ...)
+    numpy.ndarray, shape ``(*tau.shape, ...)``
         ``G(tau)``, real for real A; ``G(0) + G(beta) = -int A``.
 
     Raises

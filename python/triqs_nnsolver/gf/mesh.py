@@ -260,12 +260,12 @@ def make_nonuniform_refreq(w_max: float, n_w: int, w_scale: float) -> MeshReFreq
 
     ``w_k = w_scale * sinh(x_k * asinh(w_max / w_scale))`` with ``x_k`` uniform on [-1, 1] and an even
     number of points, so the two points closest to 0 sit at about ``+-w_scale * asinh(w_max/w_scale) / (n_w-1)``
-    and the spacing grows exponentially once |w| exceeds ``w_scale``.
+    and the spacing grows exponentially once ``|w|`` exceeds ``w_scale``.
 
     Parameters
     ----------
     w_max : float
-        Largest |w| (the grid spans [-w_max, w_max], both ends included); energy unit.
+        Largest ``|w|`` (the grid spans [-w_max, w_max], both ends included); energy unit.
     n_w : int
         Number of points; must be even (an odd count would put a point at 0).
     w_scale : float

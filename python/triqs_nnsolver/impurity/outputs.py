@@ -184,7 +184,7 @@ def legendre_from_matsubara(mesh_iw: MeshImFreq, G_iw: np.ndarray, n_l: int, w_m
 
     ``G(tau)`` (from ``G_iw``, :func:`tau_from_iw`) is integrated by Gauss-Legendre quadrature in
     ``x = 2 tau / beta - 1``. It varies like ``exp(-|w| tau)`` for spectral weight at ``w``, so the number of
-    nodes grows with ``beta * w_max`` (``w_max``: the largest |w| of the spectrum, energy unit): 2 per unit,
+    nodes grows with ``beta * w_max`` (``w_max``: the largest ``|w|`` of the spectrum, energy unit): 2 per unit,
     at least ``4 n_l``, at most 4000. Real, shape (n_l,); ``G_0 = -beta/2`` for ``A = delta(w)``.
     """
     beta = mesh_iw.beta

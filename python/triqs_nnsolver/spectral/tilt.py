@@ -270,7 +270,7 @@ def tilt_matrix(w_grid, alpha: float, w_out=None, derivative: bool = False) -> n
     ------
     ValueError
         If w_grid is not a strictly increasing finite 1-D grid of at least 2 points, alpha is out of range,
-        or w_out is not a finite 1-D array or contains w = 0 or |w| < 1e-150 (with alpha > 0).
+        or w_out is not a finite 1-D array or contains w = 0 or ``|w|`` < 1e-150 (with alpha > 0).
 
     Notes
     -----

@@ -264,9 +264,9 @@ def tilted_spectral_from_time(
     Notes
     -----
     alpha enters only through the samples, so it is not an argument. Measured against the exact
-    :func:`.tilt.tilt` of 3 particle + 3 hole poles (|e| from 0.25 to 2.5, alpha = 0.3, t_max = 320, no
+    :func:`.tilt.tilt` of 3 particle + 3 hole poles (``|e|`` from 0.25 to 2.5, alpha = 0.3, t_max = 320, no
     window): 1.6e-8 relative to the peak at dt = 0.05 and 9.5e-10 at dt = 0.025 (the spline error,
-    fourth order in dt |e_max|). The truncation error is ``~ exp(-|e_min| sin(alpha) t_max)``: choose
+    fourth order in dt ``|e_max|``). The truncation error is ``~ exp(-|e_min| sin(alpha) t_max)``: choose
     ``t_max`` from the smallest excitation energy.
     """
     t, greater, lesser, w_out = _prepare(t, G_greater, G_lesser, w_out, ("G_greater", "G_lesser"))
