@@ -4,6 +4,7 @@
 #   make test       same set-up, then lint (ruff), the C++ tests (ctest), the Python tests (pytest, MPI included)
 #   make test-slow  every test, including the long ones marked `slow`
 #   make bench      the benchmarks in bench/
+#   make docs       the documentation site, tutorials executed, warnings as errors: build/docs/html/index.html
 #
 # Everything lands in .venv (created with $(PYTHON3)); the CMake build tree is kept in build/cmake
 # so a re-install only recompiles what changed.
@@ -18,7 +19,7 @@ SOURCES := $(shell find python c++ test/c++ share -type f -not -name '*.pyc') CM
 # Build tools needed with --no-build-isolation; torch is pinned exactly (a CPU wheel lies on disk).
 BUILD_TOOLS := torch==2.13.0 "scikit-build-core>=0.10" "pybind11>=2.12" ninja
 
-.PHONY: demo test test-slow test-cpp test-python test-mpi lint bench install venv clean
+.PHONY: demo test test-slow test-cpp test-python test-mpi lint bench docs install venv clean
 
 venv: $(VENV)/.tools-stamp
 
@@ -31,7 +32,7 @@ $(VENV)/.tools-stamp:
 install: $(VENV)/.install-stamp
 
 $(VENV)/.install-stamp: $(VENV)/.tools-stamp $(SOURCES)
-	$(PIP) install --quiet --no-build-isolation -C build-dir=$(BUILD) -C cmake.define.Build_Tests=ON ".[test]"
+	$(PIP) install --quiet --no-build-isolation -C build-dir=$(BUILD) -C cmake.define.Build_Tests=ON ".[test,docs]"
 	touch $@
 
 demo: install
@@ -44,8 +45,8 @@ test: lint test-cpp test-python test-mpi
 
 # Style (ruff: pyflakes, pycodestyle, isort, bugbear, no commented-out code) and formatting.
 lint: install
-	$(VENV)/bin/ruff check python test bench doc/examples
-	$(VENV)/bin/ruff format --check python test bench doc/examples
+	$(VENV)/bin/ruff check python test bench doc/examples doc/tutorials doc/conf.py
+	$(VENV)/bin/ruff format --check python test bench doc/examples doc/tutorials doc/conf.py
 
 test-cpp: install
 	ctest --test-dir $(BUILD) --output-on-failure
@@ -63,5 +64,14 @@ test-slow: install test-cpp test-mpi
 bench: install
 	for script in bench/bench_*.py; do $(PYTHON) $$script || exit 1; done
 
+# The site (doc/, Sphinx + myst-parser + sphinx-gallery + numpydoc, theme furo), offline from the installed package:
+# a fresh build (-E) that executes every doc/tutorials/plot_*.py with the shipped model, one thread, one process.
+DOCS_ENV := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 MPLBACKEND=Agg
+
+docs: install
+	rm -rf doc/api doc/auto_tutorials doc/sg_execution_times.rst
+	$(DOCS_ENV) $(PYTHON) -m sphinx -E -W --keep-going -j 1 -q -b html doc build/docs/html
+	@echo "documentation: build/docs/html/index.html"
+
 clean:
-	rm -rf build $(VENV) demo_output
+	rm -rf build $(VENV) demo_output doc/api doc/auto_tutorials doc/sg_execution_times.rst

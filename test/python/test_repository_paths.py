@@ -19,7 +19,18 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-SCANNED = ["python", "test", "bench", "doc/examples", "Makefile", ".ci", "pyproject.toml", "CMakeLists.txt"]
+SCANNED = [
+    "python",
+    "test",
+    "bench",
+    "doc/examples",
+    "doc/tutorials",
+    "doc/conf.py",
+    "Makefile",
+    ".ci",
+    "pyproject.toml",
+    "CMakeLists.txt",
+]
 TEXT_SUFFIXES = {".py", ".txt", ".toml", ".cfg", ".sh", ".cmake", ".json", ".cpp", ".hpp", ""}
 # the written patterns do not match their own source text (the dots are escaped, the folder names grouped)
 OUTSIDE = re.compile(r"\.\./(?:\.\./|shared\b)|(?<![\w.])/(?:work|home|root|mnt|Users)/")
