@@ -20,7 +20,7 @@ import numpy as np
 
 from .retarget import with_grid_functions
 from .schema import DatasetError, fields_of_version, file_fields
-from .store import DatasetWriter, read_datasets
+from .store import read_datasets, write_dataset
 
 __all__ = ["HASHED_FIELDS", "merge_shards", "dataset_hash", "content_hash", "common_layout", "concatenate_samples"]
 
@@ -127,22 +127,7 @@ def merge_shards(shard_paths, out_path) -> int:
     layout = common_layout(data)
     width = _width(data, "bath_eps")
     arrays = concatenate_samples(data, layout)
-    out_path = os.fspath(out_path)
-    temporary = os.path.join(
-        os.path.dirname(os.path.abspath(out_path)), f".{os.path.basename(out_path)}.merge-{os.getpid()}"
-    )
-    if os.path.exists(temporary):  # left by a killed merge of a process with the same id
-        os.remove(temporary)
-    try:
-        with DatasetWriter(temporary, data[0]["grid"], data[0]["alphas"], width, provenance, **layout) as writer:
-            if arrays["sample_id"].size:
-                writer.extend(arrays)
-        os.replace(temporary, out_path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
-    return int(arrays["sample_id"].size)
+    return write_dataset(out_path, arrays, data[0]["grid"], data[0]["alphas"], width, provenance, **layout)
 
 
 def _update(digest, name: str, array: np.ndarray) -> None:

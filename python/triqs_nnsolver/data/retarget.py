@@ -46,7 +46,7 @@ from .real_axis import (
     real_axis_target,
 )
 from .schema import GRID_FIELDS, SCHEMA_VERSION, DatasetError, file_fields, has_raw
-from .store import DatasetWriter, check_alphas, check_grid, read_dataset
+from .store import check_alphas, check_grid, read_dataset, write_dataset
 
 __all__ = ["KEEP", "target_settings", "raw_fields", "retarget_samples", "retarget_file", "with_grid_functions"]
 
@@ -337,29 +337,10 @@ def retarget_file(
         "grid_functions": "stored" if grid_functions else "omitted",
     }
     provenance = {**data["provenance"], "settings": settings}
-    temporary = os.path.join(os.path.dirname(os.path.abspath(out)), f".{os.path.basename(out)}.retarget-{os.getpid()}")
-    if os.path.exists(temporary):
-        os.remove(temporary)
-    try:
-        with DatasetWriter(
-            temporary,
-            used["grid"],
-            used["alphas"],
-            data["n_bath_max"],
-            provenance,
-            raw=data["raw"],
-            n_poles=max(n_poles, 1),
-            times=data["times"],
-            grid_functions=grid_functions,
-            compress=True,
-        ) as writer:
-            if rows["sample_id"].size:
-                writer.extend(rows)
-        os.replace(temporary, out)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
+    write_dataset(
+        out, rows, used["grid"], used["alphas"], data["n_bath_max"], provenance, raw=data["raw"],
+        n_poles=max(n_poles, 1), times=data["times"], grid_functions=grid_functions, compress=True,
+    )  # fmt: skip
     if used["n_dropped"]:
         logger.warning("%s: %d sample(s) without raw data left out", path, used["n_dropped"])
     return {

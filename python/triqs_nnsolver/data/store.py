@@ -47,7 +47,7 @@ from .schema import (
     file_fields,
 )
 
-__all__ = ["DatasetWriter", "read_dataset", "read_datasets", "check_grid", "check_alphas"]
+__all__ = ["DatasetWriter", "write_dataset", "read_dataset", "read_datasets", "check_grid", "check_alphas"]
 
 logger = logging.getLogger(__name__)
 
@@ -453,6 +453,30 @@ class DatasetWriter:
 
     def __exit__(self, *exc_info) -> None:
         self.close()
+
+
+def write_dataset(path, samples: dict, grid, alphas, n_bath_max: int, provenance: dict, **layout) -> int:
+    """Write a whole data file at once, atomically: a temporary file next to ``path``, then ``os.replace``.
+
+    ``samples``: arrays with a leading sample axis, as :meth:`DatasetWriter.extend` takes them (possibly none);
+    the other arguments and ``layout`` (``raw``, ``n_poles``, ``times``, ``grid_functions``, ``compress``) as
+    :class:`DatasetWriter`'s. A reader sees the old file or the complete new one, never a partial one; an
+    existing file at ``path`` is replaced. Returns the number of samples written.
+    """
+    path = os.fspath(path)
+    temporary = os.path.join(os.path.dirname(os.path.abspath(path)), f".{os.path.basename(path)}.write-{os.getpid()}")
+    if os.path.exists(temporary):  # left by a killed writer of a process with the same id
+        os.remove(temporary)
+    try:
+        with DatasetWriter(temporary, grid, alphas, n_bath_max, provenance, **layout) as writer:
+            if samples["sample_id"].size:
+                writer.extend(samples)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise
+    return int(samples["sample_id"].size)
 
 
 def read_dataset(path, fields=None) -> dict:
