@@ -8,7 +8,7 @@ from .bethe import semicircle_dos, semicircle_gf, semicircle_gf_iw
 from .container import Block2Gf, BlockGf, Gf
 from .dyson import g_from_g0_sigma, g_from_sigma_real_axis, sigma_from_g0_g, sigma_real_axis
 from .kramers_kronig import hilbert_transform, retarded_from_spectral
-from .matsubara import matsubara_from_spectral, tail_moments, tau_from_matsubara, tau_from_spectral
+from .matsubara import matsubara_from_spectral, tail_moments, tau_from_matsubara, tau_from_spectral, tau_kernel
 from .mesh import (
     MeshImFreq,
     MeshImTime,
@@ -31,6 +31,7 @@ from .poles import (
     poles_tau,
     split_at_fermi_level,
 )
+from .tau_operator import SpectralTauOperator, spectral_tau_operator
 
 __all__ = [
     "Gf",
@@ -53,9 +54,12 @@ __all__ = [
     "HilbertOperator",
     "kramers_kronig_operator",
     "hilbert_operator",
+    "SpectralTauOperator",
+    "spectral_tau_operator",
     "matsubara_from_spectral",
     "tau_from_matsubara",
     "tau_from_spectral",
+    "tau_kernel",
     "tail_moments",
     "sigma_from_g0_g",
     "g_from_g0_sigma",

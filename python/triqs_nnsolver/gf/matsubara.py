@@ -18,7 +18,7 @@ from ..checks import frequency_grid, sampled_values
 from .kramers_kronig import hilbert_transform
 from .mesh import MeshImFreq
 
-__all__ = ["matsubara_from_spectral", "tau_from_matsubara", "tau_from_spectral", "tail_moments"]
+__all__ = ["matsubara_from_spectral", "tau_from_matsubara", "tau_from_spectral", "tau_kernel", "tail_moments"]
 
 _FERMI_CUT = 40.0  # beta |w| above this: 1 / (1 + exp(-beta |w|)) = 1 to 4e-18, the Fermi factor is dropped
 _N_GAUSS = 10  # Gauss-Legendre nodes per piece of width <= 2 / beta near w = 0: error ~ 6.4^-20
@@ -297,17 +297,44 @@ def tau_from_spectral(w, A, beta: float, tau) -> np.ndarray:
     beta = _check_beta(beta)
     tau_arr = _check_tau(tau, beta)
     A2 = A_in.reshape(w.size, -1)  # (n_w, m)
+    bin_index, u_bin, left, right = _bin_kernels(w, beta, tau_arr.ravel())
+    A_x = A2[bin_index] * (1 - u_bin) + A2[bin_index + 1] * u_bin  # (n_x, m)
+    out = -(left @ A_x[:-1] + right @ A_x[1:])
+    return out.reshape(tau_arr.shape + A_in.shape[1:])
+
+
+def tau_kernel(w, beta: float, tau) -> np.ndarray:
+    """The matrix ``K`` of :func:`tau_from_spectral`: ``G(tau_i) = sum_j K[i, j] A(w_j)``, shape (n_tau, n_w).
+
+    The same bin integrals (closed form and Gauss-Legendre near ``w = 0``), collected on the samples of A;
+    ``K @ A`` equals :func:`tau_from_spectral` to rounding. Memory 8 n_tau n_w bytes: meant for a few hundred
+    times (``gf.tau_operator``), not for a whole 10001-point mesh.
+    """
+    w = frequency_grid(w)
+    beta = _check_beta(beta)
+    tau_arr = _check_tau(tau, beta).ravel()
+    bin_index, u_bin, left, right = _bin_kernels(w, beta, tau_arr)
+    u = u_bin[:, 0]
+    kernel = np.zeros((w.size, tau_arr.size))  # transposed: rows are scattered into
+    for weights, nodes in ((left.T, slice(None, -1)), (right.T, slice(1, None))):
+        np.add.at(kernel, bin_index[nodes], weights * (1 - u[nodes, None]))
+        np.add.at(kernel, bin_index[nodes] + 1, weights * u[nodes, None])
+    return -kernel.T
+
+
+def _bin_kernels(w: np.ndarray, beta: float, tau: np.ndarray):
+    """``(bin_index, u_bin, left, right)``: the refined nodes ``x`` as (bin of w, position in it) and the
+    integrals of the kernel against the two hat halves of each ``[x_i, x_{i+1}]``, shape (n_tau, n_x - 1)."""
     cut = _FERMI_CUT / beta
     lo, hi = max(w[0], -cut), min(w[-1], cut)
     extra = [np.linspace(lo, hi, int(np.ceil((hi - lo) * beta / 2)) + 1)] if lo < hi else []
     x = np.unique(np.concatenate([w] + extra))  # refined nodes; A is still linear between them
     bin_index = np.clip(np.searchsorted(w, x, side="right") - 1, 0, w.size - 2)
     u_bin = ((x - w[bin_index]) / np.diff(w)[bin_index])[:, None]
-    A_x = A2[bin_index] * (1 - u_bin) + A2[bin_index + 1] * u_bin  # (n_x, m)
     a, b = x[:-1], x[1:]
     length = b - a
     core = (a >= -cut) & (b <= cut) if lo < hi else np.zeros(a.size, dtype=bool)
-    t = tau_arr.ravel()[:, None]  # (n_tau, 1)
+    t = tau[:, None]  # (n_tau, 1)
     left = np.zeros((t.size, a.size))
     right = np.zeros((t.size, a.size))
     pos = ~core & (a >= 0)  # exp(-w tau) on [a, b], factored as exp(-tau a) exp(-tau (w - a))
@@ -334,5 +361,4 @@ def tau_from_spectral(w, A, beta: float, tau) -> np.ndarray:
         weighted = kernel * (0.5 * length[core, None] * gauss)[None]
         left[:, core] = weighted @ (1 - u)
         right[:, core] = weighted @ u
-    out = -(left @ A_x[:-1] + right @ A_x[1:])
-    return out.reshape(tau_arr.shape + A_in.shape[1:])
+    return bin_index, u_bin, left, right
