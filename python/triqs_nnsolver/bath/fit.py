@@ -60,6 +60,7 @@ class FitReport:
     tail_weight: float  # c_1 of the data, Delta ~ c_1 / iw_n (least-squares tail fit), energy^2
     converged: bool  # False if the refinement stopped at its evaluation cap (the bath is still usable)
     warm: bool = False  # True if the bath was refined from the caller's start (fit_star_bath's start)
+    kept: bool = False  # True if that start was returned unrefined: it reproduced the data within keep_rtol
 
 
 def _frequencies(iw) -> np.ndarray:
@@ -279,6 +280,7 @@ def fit_star_bath(
     causality_rtol: float = 1e-10,
     start: StarBath | None = None,
     start_rtol: float = 1e-5,
+    keep_rtol: float = 0.0,
 ) -> tuple[StarBath, FitReport]:
     """Star bath with positive weights whose hybridization fits ``Delta(iw_n)`` on the positive frequencies.
 
@@ -306,6 +308,12 @@ def fit_star_bath(
     start_rtol : float, optional
         Largest max relative deviation of a warm-started fit that is kept (dimensionless), default 1e-5: ten
         times the deviation a cold fit of 16 levels reaches on a smooth bath (about 1e-6, Notes).
+    keep_rtol : float, optional
+        A ``start`` whose max relative deviation from the data is at most ``keep_rtol`` is returned as it is,
+        without a refinement (``report.kept``); default 0: only a start that reproduces the data exactly. Meant
+        for the deviation the start's own fit reached (``solver.hybridization.WarmStart``): a bath that fits the
+        new data as well as its fit reproduced the old ones is kept, as in a loop whose input has not moved
+        beyond the accuracy of the fit.
 
     Returns
     -------
@@ -360,6 +368,8 @@ def fit_star_bath(
         raise TypeError(f"start must be a StarBath or None; got {type(start).__name__}")
     if not (np.isfinite(start_rtol) and start_rtol > 0):
         raise ValueError(f"start_rtol must be positive and finite; got start_rtol = {start_rtol!r}")
+    if not (np.isfinite(keep_rtol) and keep_rtol >= 0):
+        raise ValueError(f"keep_rtol must be finite and >= 0; got keep_rtol = {keep_rtol!r}")
     _check_causal("Delta_iw", iw_arr, Delta, causality_rtol)
     order = np.argsort(iw_arr.imag, kind="stable")
     positive = order[iw_arr.imag[order] > 0]
@@ -380,19 +390,23 @@ def fit_star_bath(
     z, data = iw_arr[window], Delta[window]
     weight = np.sqrt(counts)
     energy_scale = max(np.sqrt(abs(c[2]) / c[0]), z[0].imag)  # rms energy of rho_Delta, or the first w_n
-    fitted = None
+    fitted, kept, deviation = None, False, None
     if start is not None and 0 < start.n_bath <= n_levels:
-        warm = _refine_and_prune(
-            z[sample], data[sample], weight, start.eps, start.V**2, energy_scale, _WARM_EVALUATIONS
-        )
-        if np.max(np.abs(hybridization(warm[0], z) - data) / np.abs(data)) <= start_rtol:
-            fitted = warm
+        deviation = np.abs(hybridization(start, z) - data)
+        if np.max(deviation / np.abs(data)) <= keep_rtol:
+            fitted, kept = (start, True), True
+        else:
+            warm = _refine_and_prune(
+                z[sample], data[sample], weight, start.eps, start.V**2, energy_scale, _WARM_EVALUATIONS
+            )
+            deviation = np.abs(hybridization(warm[0], z) - data)
+            fitted = warm if np.max(deviation / np.abs(data)) <= start_rtol else None
     if fitted is None:
         E, W = _start(z[sample], data[sample], weight, _SPREAD * energy_scale, int(n_levels))
         bath, converged = _refine_and_prune(z[sample], data[sample], weight, E, W, energy_scale)
+        deviation = np.abs(hybridization(bath, z) - data)
     else:
         bath, converged = fitted
-    deviation = np.abs(hybridization(bath, z) - data)
     relative = deviation / np.abs(data)
     report = FitReport(
         n_levels=bath.n_bath,
@@ -406,5 +420,6 @@ def fit_star_bath(
         tail_weight=float(c[0]),
         converged=bool(converged),
         warm=fitted is not None,
+        kept=kept,
     )
     return bath, report

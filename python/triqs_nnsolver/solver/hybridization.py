@@ -141,7 +141,7 @@ def hybridization_from_g0_iw(
     start : WarmStart, optional
         The previous solve's bath of this block (:func:`next_warm_start`): the fit starts from it
         (``bath.fit_star_bath``'s ``start``) and falls back to a fit from scratch if that ends worse than
-        ``start.rtol``.
+        ``start.rtol``; a start that reproduces the data within ``start.keep_rtol`` is kept unrefined.
 
     Raises
     ------
@@ -155,7 +155,7 @@ def hybridization_from_g0_iw(
         raise ValueError(f"{name} must be finite; got {data.ravel()[bad]} at data index {bad} (NaN or inf)")
     try:
         Delta_iw, eps = hybridization_from_g0(mesh, data)
-        warm = {} if start is None else {"start": start.bath, "start_rtol": start.rtol}
+        warm = {} if start is None else {"start": start.bath, "start_rtol": start.rtol, "keep_rtol": start.keep_rtol}
         bath, report = fit_star_bath(mesh, Delta_iw, n_levels=n_bath, **warm)
     except ValueError as err:
         raise ValueError(f"{name}: {err}") from err
@@ -172,23 +172,29 @@ def hybridization_from_g0_iw(
 
 @dataclass(frozen=True)
 class WarmStart:
-    """The bath a block's next fit starts from, and the largest max relative deviation kept from that start.
+    """The bath a block's next fit starts from, and the deviations (max relative, of ``Delta(iw_n)``) it may end at.
 
     ``rtol`` is ``_WARM_FACTOR`` = 2 times the deviation of the last fit from scratch (at least
     ``_WARM_RTOL`` = 1e-5): warm fits may not drift above what a cold fit reached, however many follow.
+    ``keep_rtol`` is the deviation of the fit that produced ``bath`` (cold or warm, on its own data): a next
+    input that the bath reproduces as well is not refined at all (``bath.fit_star_bath``'s ``keep_rtol``; the
+    repeated solve of one problem, a loop whose input moved less than the fit's accuracy).
     """
 
     bath: StarBath
     rtol: float
+    keep_rtol: float = 0.0
 
 
 def next_warm_start(hyb: RealAxisHybridization, previous: WarmStart | None) -> WarmStart | None:
     """The :class:`WarmStart` for the next solve of a block after the fit ``hyb`` (None for a real-axis input)."""
     if hyb.bath is None or hyb.fit is None:
         return None
+    if hyb.fit.kept and previous is not None:  # the bath, and the accuracy of the fit that made it, carry over
+        return previous
     if hyb.fit.warm and previous is not None:
-        return WarmStart(hyb.bath, previous.rtol)
-    return WarmStart(hyb.bath, max(_WARM_RTOL, _WARM_FACTOR * hyb.fit.max_rel_error))
+        return WarmStart(hyb.bath, previous.rtol, hyb.fit.max_rel_error)
+    return WarmStart(hyb.bath, max(_WARM_RTOL, _WARM_FACTOR * hyb.fit.max_rel_error), hyb.fit.max_rel_error)
 
 
 def hybridization_from_delta_w(w: np.ndarray, Delta_w, eps: float, name: str = "Delta_w") -> RealAxisHybridization:

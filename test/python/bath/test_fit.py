@@ -251,6 +251,20 @@ def test_warm_start_is_kept_when_it_fits():
     np.testing.assert_allclose(bath.V**2, BATH.V**2, rtol=0, atol=1e-8)
 
 
+def test_start_within_keep_rtol_is_returned_unrefined():
+    cold, cold_report = fit_star_bath(MESH, SEMICIRCLE, n_levels=8)
+    # the same data again, the bound the fit's own deviation: the start comes back as it is, with that deviation
+    bath, report = fit_star_bath(MESH, SEMICIRCLE, n_levels=8, start=cold, keep_rtol=cold_report.max_rel_error)
+    assert report.warm and report.kept and report.max_rel_error == cold_report.max_rel_error
+    assert bath is cold
+    # data moved by 1e-4: beyond that bound, the start is refined (not kept), and within start_rtol
+    moved = SEMICIRCLE * (1 + 1e-4)
+    _, report = fit_star_bath(MESH, moved, n_levels=8, start=cold, keep_rtol=cold_report.max_rel_error)
+    assert not report.kept
+    with pytest.raises(ValueError, match="keep_rtol"):
+        fit_star_bath(MESH, SEMICIRCLE, n_levels=4, start=BATH, keep_rtol=-1.0)
+
+
 def test_warm_start_falls_back_to_the_fit_from_scratch():
     cold, cold_report = fit_star_bath(MESH, SEMICIRCLE, n_levels=8)
     assert not cold_report.warm

@@ -53,3 +53,24 @@ def test_issue13_warm_started_bethe_loop_converges_and_fits_as_from_scratch(warm
     Delta, _ = hybridization_from_g0(S.mesh_iw, S.G0_iw["up"].data[:, 0, 0])
     _, cold_report = fit_star_bath(S.mesh_iw, Delta, n_levels=S.n_bath)
     assert fit["warm"] and fit["max_rel_error"] <= max(2 * cold_report.max_rel_error, 1e-5)
+
+
+def test_repeated_solve_keeps_the_bath_unrefined():
+    # the same G0_iw twice: the second fit keeps the first bath as it is (it reproduces the data with the first
+    # fit's own deviation), so every output is the same to the bit; moved data are refined again
+    from triqs_nnsolver.impurity import FreeImpuritySolver
+
+    S = Solver(BETA, [("up", 1), ("down", 1)], n_tau=1001, impurity_solver=FreeImpuritySolver(), containers="own")
+    iw, g = S.mesh_iw.iw, semicircle_gf_iw(S.mesh_iw, D)
+    for _, g0 in S.G0_iw:
+        g0.data[:, 0, 0] = 1.0 / (iw + MU - T**2 * g)
+    S.solve(U=0.0, verbosity=0)
+    first = {name: getattr(S, name)["up"].data.copy() for name in ("G_iw", "G_tau", "Delta_tau", "A_w")}
+    S.solve(U=0.0, verbosity=0)
+    assert S.solve_report["bath_fit"][0]["kept"]
+    for name, data in first.items():
+        np.testing.assert_array_equal(getattr(S, name)["up"].data, data)
+    for _, g0 in S.G0_iw:
+        g0.data[:, 0, 0] = 1.0 / (iw + MU - 1.001 * T**2 * g)  # Delta moved by 1e-3
+    S.solve(U=0.0, verbosity=0)
+    assert not S.solve_report["bath_fit"][0]["kept"]
