@@ -222,7 +222,10 @@ def _fourier_sum_uniform(remainder: np.ndarray, n_iw: int, M: int) -> np.ndarray
     n with period M: the R_n are summed into M bins (n mod M; exact for any M) and transformed.
     """
     bins = np.zeros((M, remainder.shape[1]), dtype=complex)
-    np.add.at(bins, np.arange(-n_iw, n_iw) % M, remainder)
+    if 2 * n_iw <= M:  # every bin holds at most one R_n: a plain assignment (np.add.at is ~10x slower)
+        bins[np.arange(-n_iw, n_iw) % M] = remainder
+    else:
+        np.add.at(bins, np.arange(-n_iw, n_iw) % M, remainder)
     spectrum = np.fft.fft(bins, axis=0)  # sum_j bins_j exp(-2 pi i j k / M)
     k = np.arange(M + 1)
     return np.exp(-1j * np.pi * k / M)[:, None] * spectrum[k % M]

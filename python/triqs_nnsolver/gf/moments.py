@@ -12,12 +12,15 @@ Layer: bottom (``gf``); numpy only. Conventions: ``METHOD.md`` section 1 (``A = 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
 from ..checks import frequency_grid, sampled_values
 
 __all__ = ["spectral_moments", "spectral_norm"]
+
+_CACHE_SIZE = 8  # (grid, orders, center) whose weights spectral_moments keeps: a loop of solves uses a few
 
 
 def moment_weights(w: np.ndarray, orders: Sequence[int], center: float) -> np.ndarray:
@@ -92,8 +95,16 @@ def spectral_moments(w, A, orders: Sequence[int] = (0, 1, 2), center: float = 0.
     center = float(center)
     if not np.isfinite(center):
         raise ValueError(f"center must be a finite frequency; got center = {center}")
-    weights = moment_weights(w, orders, center)
+    weights = _cached_weights(w.tobytes(), tuple(int(k) for k in orders), center)
     return np.tensordot(weights, A, axes=(1, 0))
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _cached_weights(w_bytes: bytes, orders: tuple[int, ...], center: float) -> np.ndarray:
+    """:func:`moment_weights` of a grid, built once per (grid, orders, center) and read-only."""
+    weights = moment_weights(np.frombuffer(w_bytes), orders, center)
+    weights.flags.writeable = False
+    return weights
 
 
 def spectral_norm(w, A) -> np.ndarray:

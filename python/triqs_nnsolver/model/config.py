@@ -10,6 +10,7 @@ Layer: ``model``.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from dataclasses import dataclass
 
@@ -65,9 +66,9 @@ class ModelConfig:
             raise ValueError(f"param_scale must be three positive numbers; got param_scale = {self.param_scale!r}")
         object.__setattr__(self, "param_scale", tuple(float(s) for s in self.param_scale))
 
-    @property
+    @functools.cached_property
     def grid(self) -> np.ndarray:
-        """The model's real frequencies, float64 array of shape (grid_n_w,)."""
+        """The model's real frequencies, read-only float64 array of shape (grid_n_w,), built at the first use."""
         return make_nonuniform_refreq(self.grid_w_max, self.grid_n_w, self.grid_w_scale).points
 
     @property
