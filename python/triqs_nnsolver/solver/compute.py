@@ -87,7 +87,8 @@ def solve_blocks(
         other = A if len(hybs) == 1 else normalised[1 - k][0]
         hartree = terms.U * density(w, other) + terms.level_shift
         G0 = request.inputs[k] if request.attribute == "G0_iw" else None
-        outputs.append(block_outputs(w, A, hyb, hartree, mesh_iw, mesh_tau, G0, n_l if request.measure_G_l else None))
+        n_l_block = n_l if request.measure_G_l else None
+        outputs.append(block_outputs(w, A, hyb, hartree, mesh_iw, mesh_tau, G0, n_l_block, request.measure_G_tau))
     mesh_warnings = sorted({message for hyb in hybs for message in real_mesh_warnings(w, hyb)})
     if max(edges) > _A_EDGE_WEIGHT:
         mesh_warnings.append(

@@ -44,6 +44,8 @@ class SolveRequest:
         Lorentzian broadening of the fitted bath, None for ``hybridization.auto_eta``.
     measure_G_l : bool
         Whether ``G_l`` is computed.
+    measure_G_tau : bool
+        Whether ``G_tau`` is computed (cthyb's ``measure_G_tau``; an output not computed is not written).
     """
 
     terms: LocalTerms
@@ -54,6 +56,7 @@ class SolveRequest:
     n_bath: int
     eta: float | None
     measure_G_l: bool
+    measure_G_tau: bool = True
 
 
 def broadening(eta) -> float | None:
@@ -139,7 +142,7 @@ def _block_data(G, attribute: str, block_names, mesh) -> list[np.ndarray]:
 
 
 def solve_request(
-    solver, h_int, U, eps_d, h_loc0, n_bath, eta, paramagnetic, spin_tolerance, measure_G_l
+    solver, h_int, U, eps_d, h_loc0, n_bath, eta, paramagnetic, spin_tolerance, measure_G_l, measure_G_tau=True
 ) -> SolveRequest:
     """Check the arguments of ``solver.solve`` and read its input attribute (module docstring).
 
@@ -169,4 +172,6 @@ def solve_request(
         inputs, labels = [sum(data) / len(data)], [f"S.{attribute}"]
     else:
         inputs, labels = data, [f"S.{attribute}['{name}']" for name in solver.block_names]
-    return SolveRequest(terms, attribute, eps_input, inputs, labels, n_bath, eta, bool(measure_G_l))
+    return SolveRequest(
+        terms, attribute, eps_input, inputs, labels, n_bath, eta, bool(measure_G_l), bool(measure_G_tau)
+    )

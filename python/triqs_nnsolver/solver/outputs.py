@@ -81,6 +81,7 @@ def block_outputs(
     mesh_tau: MeshImTime,
     G0_iw: np.ndarray | None,
     n_l: int | None,
+    measure_G_tau: bool = True,
 ) -> dict[str, np.ndarray]:
     """Every output of one spin block, as complex 1-d arrays on their meshes (see the module docstring).
 
@@ -100,6 +101,8 @@ def block_outputs(
         The input G0 (G0_iw path); None: built from ``rho_Delta`` (Delta_w path).
     n_l : int or None
         Number of Legendre coefficients, or None for no ``G_l``.
+    measure_G_tau : bool
+        False: no ``G_tau`` (``Delta_tau``, the input side, is always there).
 
     Returns
     -------
@@ -108,7 +111,7 @@ def block_outputs(
         the float ``density`` (per spin, ``impurity.density`` at the mesh's beta) and ``causality_clip``: the
         weight (energy unit) of ``-Im Sigma_w / pi < 0`` removed before the Matsubara transform.
     """
-    out = green_functions(w, A, hyb.Delta_w, hyb.eps, hartree, mesh_iw, mesh_tau, G0_iw, n_l)
+    out = green_functions(w, A, hyb.Delta_w, hyb.eps, hartree, mesh_iw, mesh_tau if measure_G_tau else None, G0_iw, n_l)
     tau = mesh_tau.points
     if hyb.bath is not None:
         Delta_tau = delta_tau_from_bath(hyb.bath, mesh_iw.beta, tau)

@@ -199,7 +199,10 @@ class Solver:
             solved once; False: each block is solved on its own (the model itself stays spin-degenerate).
         **params
             cthyb/hubbardI parameters: accepted and ignored (``parameters.IGNORED``) or honoured
-            (``parameters.HONOURED``: ``measure_G_l``, ``verbosity``, ...); unknown names raise TypeError.
+            (``parameters.HONOURED``: ``measure_G_l``, ``measure_G_tau``, ``verbosity``, ...); unknown names raise
+            TypeError. Every output is computed and written in place at each solve, except what cthyb's flags
+            switch off: ``G_l`` (``measure_G_l=False``, the default) and ``G_tau`` (``measure_G_tau=False``); an
+            output not computed keeps what it held (zero before the first solve that computes it).
 
         Raises
         ------
@@ -213,8 +216,9 @@ class Solver:
         """
         honoured, ignored = split_parameters(params, _OWN_SOLVE_PARAMETERS)
         measure_G_l = bool(honoured.get("measure_G_l", honoured.get("measure_g_l", honoured.get("calc_gl", False))))
+        measure_G_tau = bool(honoured.get("measure_G_tau", honoured.get("measure_g_tau", True)))
         verbosity = integer("verbosity", honoured.get("verbosity", 1))
-        arguments = (h_int, U, eps_d, h_loc0, n_bath, eta, paramagnetic, spin_tolerance, measure_G_l)
+        arguments = (h_int, U, eps_d, h_loc0, n_bath, eta, paramagnetic, spin_tolerance, measure_G_l, measure_G_tau)
         meshes = (self.mesh_w, self.mesh_iw, self.mesh_tau, self.n_l)
 
         def compute() -> dict:  # rank 0's inputs are checked and solved; an error reaches every rank

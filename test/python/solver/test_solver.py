@@ -88,6 +88,22 @@ def test_u0_density_and_legendre_agree_with_g_tau():
     assert np.all(np.abs(G_l[1::2]) < 1e-5 * np.abs(G_l[0]))
 
 
+def test_measure_g_tau_false_leaves_g_tau_unwritten():
+    # cthyb's flag: G_tau is not computed, and the attribute (scripts hold references to it) keeps what it held
+    S = free_solver()
+    fill_semicircle(S, eps=0.0)
+    G_tau = S.G_tau
+    S.solve(U=0.0, measure_G_tau=False, verbosity=0)
+    assert S.G_tau is G_tau and not np.any(G_tau["up"].data)
+    assert np.any(S.G_iw["up"].data) and np.any(S.Delta_tau["up"].data)  # the rest is there
+    S.solve(U=0.0, verbosity=0)
+    computed = G_tau["up"].data.copy()
+    assert np.any(computed)
+    fill_semicircle(S, eps=0.1)
+    S.solve(U=0.0, measure_G_tau=False, verbosity=0)
+    np.testing.assert_array_equal(G_tau["up"].data, computed)
+
+
 def test_real_axis_input_delta_w():
     S = free_solver()
     w = S.mesh_w.points
