@@ -12,6 +12,8 @@ Layer: bottom (``gf``); numpy only. Conventions: ``METHOD.md`` section 1 and the
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from ..checks import frequency_grid, sampled_values
@@ -23,6 +25,7 @@ __all__ = ["matsubara_from_spectral", "tau_from_matsubara", "tau_from_spectral",
 _FERMI_CUT = 40.0  # beta |w| above this: 1 / (1 + exp(-beta |w|)) = 1 to 4e-18, the Fermi factor is dropped
 _N_GAUSS = 10  # Gauss-Legendre nodes per piece of width <= 2 / beta near w = 0: error ~ 6.4^-20
 _CHUNK = 1 << 21  # entries of one (n_tau, n) kernel block
+_CACHE_SIZE = 4  # tau meshes whose phase factors are kept
 
 
 def _check_beta(beta) -> float:
@@ -227,8 +230,15 @@ def _fourier_sum_uniform(remainder: np.ndarray, n_iw: int, M: int) -> np.ndarray
     else:
         np.add.at(bins, np.arange(-n_iw, n_iw) % M, remainder)
     spectrum = np.fft.fft(bins, axis=0)  # sum_j bins_j exp(-2 pi i j k / M)
-    k = np.arange(M + 1)
-    return np.exp(-1j * np.pi * k / M)[:, None] * spectrum[k % M]
+    return _half_step_phases(M)[:, None] * spectrum[np.arange(M + 1) % M]
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _half_step_phases(M: int) -> np.ndarray:
+    """``exp(-i pi k / M)``, k = 0 .. M, read-only (built once per mesh: a loop of solves reuses it)."""
+    phases = np.exp(-1j * np.pi * np.arange(M + 1) / M)
+    phases.flags.writeable = False
+    return phases
 
 
 def _fourier_sum_dense(remainder: np.ndarray, odd: np.ndarray, theta: np.ndarray) -> np.ndarray:
