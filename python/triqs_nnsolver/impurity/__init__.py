@@ -28,6 +28,7 @@ from .outputs import (
     pole_width,
     quasiparticle_weight,
     real_axis_functions,
+    tail_of_g,
     tau_from_iw,
 )
 from .solution import (
@@ -56,6 +57,7 @@ __all__ = [
     "real_axis_functions",
     "matsubara_functions",
     "tau_from_iw",
+    "tail_of_g",
     "legendre_from_matsubara",
     "green_functions",
 ]

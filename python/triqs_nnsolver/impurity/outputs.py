@@ -15,7 +15,9 @@ section 1; the exact transforms of ``gf``, no Fourier transform of noisy data, n
   ``Sigma_iw = iw_n - eps - Delta_iw - 1/G_iw`` turns any missing weight of A into ``Sigma ~ (1 - int A) iw_n``,
   a self-energy that grows without bound; here the self-energy keeps its constant tail whatever A's norm;
 - ``G_tau`` from ``G_iw`` with its tail done analytically (``gf.tau_from_matsubara``), ``G_l`` by
-  Gauss-Legendre quadrature of ``G(tau)``;
+  Gauss-Legendre quadrature of ``G(tau)``; the tail ``1/iw + c_2/iw^2 + c_3/iw^3`` itself is analytic
+  (:func:`tail_of_g`: the level, ``Sigma_inf`` and the weights of ``rho_Delta`` and ``rho_Sigma``), computed
+  once per solve, where the hybridization's weight is known;
 - the density :func:`density`, ``n = int_{-inf}^0 A(w) dw`` per spin (T = 0, as the solvers are), used for the
   Hartree term, ``S.densities`` and DMFT; and the quasiparticle weight
   :func:`quasiparticle_weight` from the slope of ``Re Sigma_w`` at the Fermi level.
@@ -51,6 +53,7 @@ __all__ = [
     "real_axis_functions",
     "matsubara_functions",
     "tau_from_iw",
+    "tail_of_g",
     "legendre_from_matsubara",
     "green_functions",
 ]
@@ -173,24 +176,44 @@ def matsubara_functions(w, Sigma_w, hartree: float, iw, G0_iw) -> tuple[np.ndarr
     return G_iw, 1.0 / G0_iw - 1.0 / G_iw, float(trapezoid(positive - rho_Sigma, w))
 
 
-def tau_from_iw(mesh_iw: MeshImFreq, G_iw: np.ndarray, tau) -> np.ndarray:
-    """``G(tau)`` of a normalised ``G_iw`` (``c_1 = 1``; ``c_2``, ``c_3`` from its tail, ``gf.tail_moments``), real."""
-    c = tail_moments(mesh_iw.iw, G_iw, 3)
-    return tau_from_matsubara(G_iw, mesh_iw.beta, tau, 1.0, c[1], c[2]).real
+def tau_from_iw(mesh_iw: MeshImFreq, G_iw: np.ndarray, tau, moments: tuple[float, float] | None = None) -> np.ndarray:
+    """``G(tau)`` of a normalised ``G_iw`` (``c_1 = 1``), real; ``moments`` = ``(c_2, c_3)`` of its tail if known.
+
+    Without ``moments`` they are fitted to the tail of ``G_iw`` (``gf.tail_moments``); :func:`green_functions`
+    passes the analytic ones (:func:`tail_of_g`).
+    """
+    if moments is None:
+        c = tail_moments(mesh_iw.iw, G_iw, 3)
+        moments = (c[1], c[2])
+    return tau_from_matsubara(G_iw, mesh_iw.beta, tau, 1.0, *moments).real
 
 
-def legendre_from_matsubara(mesh_iw: MeshImFreq, G_iw: np.ndarray, n_l: int, w_max: float) -> np.ndarray:
+def tail_of_g(level: float, delta_weight: float, sigma_inf: float, sigma_weight: float) -> tuple[float, float]:
+    """``(c_2, c_3)`` of ``G = 1/(iw - level - Delta - Sigma)``: ``c_2 = a``, ``c_3 = a^2 + b`` (``c_1 = 1``).
+
+    With ``a = level + sigma_inf`` (the constants of ``1/G0`` and ``Sigma``) and ``b = delta_weight + sigma_weight``
+    (the ``1/iw`` coefficients of ``Delta`` and ``Sigma``: ``int rho_Delta``, ``int rho_Sigma``), from
+    ``1/G = iw - a - b/iw + O(1/iw^2)``. Energy units: ``c_2`` energy, ``c_3`` energy^2.
+    """
+    a = level + sigma_inf
+    return a, a * a + delta_weight + sigma_weight
+
+
+def legendre_from_matsubara(
+    mesh_iw: MeshImFreq, G_iw: np.ndarray, n_l: int, w_max: float, moments: tuple[float, float] | None = None
+) -> np.ndarray:
     """``G_l = sqrt(2l+1) int_0^beta P_l(2 tau/beta - 1) G(tau) dtau`` (TRIQS ``MeshLegendre``), l < n_l.
 
     ``G(tau)`` (from ``G_iw``, :func:`tau_from_iw`) is integrated by Gauss-Legendre quadrature in
     ``x = 2 tau / beta - 1``. It varies like ``exp(-|w| tau)`` for spectral weight at ``w``, so the number of
     nodes grows with ``beta * w_max`` (``w_max``: the largest ``|w|`` of the spectrum, energy unit): 2 per unit,
-    at least ``4 n_l``, at most 4000. Real, shape (n_l,); ``G_0 = -beta/2`` for ``A = delta(w)``.
+    at least ``4 n_l``, at most 4000. ``moments``: the tail of ``G_iw``, as in :func:`tau_from_iw`. Real, shape
+    (n_l,); ``G_0 = -beta/2`` for ``A = delta(w)``.
     """
     beta = mesh_iw.beta
     n_nodes = int(min(_LEGENDRE_MAX_NODES, max(4 * n_l, _LEGENDRE_NODES_PER_UNIT * beta * w_max)))
     x, weights = np.polynomial.legendre.leggauss(n_nodes)
-    G_tau = tau_from_iw(mesh_iw, G_iw, beta * (x + 1) / 2)
+    G_tau = tau_from_iw(mesh_iw, G_iw, beta * (x + 1) / 2, moments)
     legendre = np.polynomial.legendre.legvander(x, n_l - 1)  # (n_nodes, n_l): P_l(x)
     orders = np.arange(n_l)
     return np.sqrt(2 * orders + 1) * (beta / 2) * ((weights * G_tau) @ legendre)
@@ -206,6 +229,7 @@ def green_functions(
     mesh_tau: MeshImTime | None = None,
     G0_iw: np.ndarray | None = None,
     n_l: int | None = None,
+    delta_weight: float | None = None,
 ) -> dict:
     """Every Green's function of one spin block from the solution ``A`` (module docstring).
 
@@ -230,6 +254,11 @@ def green_functions(
         ``rho_Delta``.
     n_l : int, optional
         Number of Legendre coefficients of ``G_l`` (none without it).
+    delta_weight : float, optional
+        ``sum V^2``, the ``1/iw_n`` coefficient of the hybridization behind ``G0_iw`` (energy^2), e.g. the tail
+        weight of a fit to the caller's data. With it (or without ``G0_iw``, where it is ``int rho_Delta``),
+        the tail of ``G_iw`` for ``G_tau`` and ``G_l`` is the analytic :func:`tail_of_g`, computed once;
+        without it, it is fitted to ``G_iw``.
 
     Returns
     -------
@@ -239,9 +268,16 @@ def green_functions(
     """
     G_w, G0_w, Sigma_w = real_axis_functions(w, A, Delta_w, eps)
     iw = mesh_iw.iw
-    if G0_iw is None:
+    built_g0 = G0_iw is None
+    if built_g0:
         G0_iw = 1.0 / (iw - eps - hilbert_operator(w, iw)(-np.imag(Delta_w) / np.pi))
     G_iw, Sigma_iw, clipped = matsubara_functions(w, Sigma_w, hartree, iw, G0_iw)
+    moments = None
+    if delta_weight is not None or built_g0:
+        rho_Delta = -np.imag(Delta_w) / np.pi
+        weight = float(trapezoid(rho_Delta, w)) if delta_weight is None else float(delta_weight)
+        sigma_weight = float(trapezoid(np.clip(-np.imag(Sigma_w) / np.pi, 0.0, None), w))  # the transformed rho
+        moments = tail_of_g(eps, weight, hartree, sigma_weight)
     out = {
         "A_w": np.asarray(A, dtype=complex),
         "G_w": G_w,
@@ -254,8 +290,8 @@ def green_functions(
         "causality_clip": clipped,
     }
     if mesh_tau is not None:
-        out["G_tau"] = tau_from_iw(mesh_iw, G_iw, mesh_tau.points).astype(complex)
+        out["G_tau"] = tau_from_iw(mesh_iw, G_iw, mesh_tau.points, moments).astype(complex)
     if n_l is not None:
         w_max = float(np.abs(w[[0, -1]]).max())
-        out["G_l"] = legendre_from_matsubara(mesh_iw, G_iw, n_l, w_max).astype(complex)
+        out["G_l"] = legendre_from_matsubara(mesh_iw, G_iw, n_l, w_max, moments).astype(complex)
     return out

@@ -111,7 +111,9 @@ def block_outputs(
         the float ``density`` (per spin, ``impurity.density`` at the mesh's beta) and ``causality_clip``: the
         weight (energy unit) of ``-Im Sigma_w / pi < 0`` removed before the Matsubara transform.
     """
-    out = green_functions(w, A, hyb.Delta_w, hyb.eps, hartree, mesh_iw, mesh_tau if measure_G_tau else None, G0_iw, n_l)
+    tau_mesh = mesh_tau if measure_G_tau else None
+    delta_weight = hyb.fit.tail_weight if hyb.fit is not None else None  # c_1 of the caller's Delta(iw_n)
+    out = green_functions(w, A, hyb.Delta_w, hyb.eps, hartree, mesh_iw, tau_mesh, G0_iw, n_l, delta_weight)
     tau = mesh_tau.points
     if hyb.bath is not None:
         Delta_tau = delta_tau_from_bath(hyb.bath, mesh_iw.beta, tau)
