@@ -127,7 +127,8 @@ def solve_blocks(
         "density": [o["density"] for o in outputs],
         "report": report,
         "warm_starts": {
-            label: next_warm_start(hyb, warm_starts.get(label)) for label, hyb in zip(request.labels, hybs, strict=True)
+            label: next_warm_start(w, hyb, warm_starts.get(label))
+            for label, hyb in zip(request.labels, hybs, strict=True)
         },
     }
 

@@ -163,11 +163,25 @@ def hybridization_from_g0_iw(
         eta = auto_eta(bath)
     else:
         eta = real_number("eta", eta, unit="energy unit", minimum=0.0, minimum_open=True)
+    last = None if start is None else start.real_axis
+    if report.kept and last is not None and last.eta == eta and np.array_equal(last.w, w):
+        # the bath of the last solve, unchanged: so are its rho_Delta and Delta_w on the mesh (checked then)
+        return RealAxisHybridization(last.Delta_w, last.rho_Delta, float(eps), bath, report, float(eta))
     rho = np.clip(-hybridization_real_axis(bath, w, eta).imag / np.pi, 0.0, None)
     _check_on_mesh(name, w, rho, bath.total_weight)
     # Delta_w is the hybridization the impurity is solved with: rho_Delta on the mesh (the Lorentzian tails
     # beyond it cut off), Re Delta_w by Kramers-Kronig, exactly as the impurity solvers see it
     return RealAxisHybridization(kramers_kronig_operator(w)(rho), rho, float(eps), bath, report, float(eta))
+
+
+@dataclass(frozen=True)
+class LastRealAxis:
+    """The real-axis hybridization of a warm start's bath: the mesh, broadening and arrays it was computed with."""
+
+    w: np.ndarray
+    eta: float
+    Delta_w: np.ndarray
+    rho_Delta: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -178,23 +192,37 @@ class WarmStart:
     ``_WARM_RTOL`` = 1e-5): warm fits may not drift above what a cold fit reached, however many follow.
     ``keep_rtol`` is the deviation of the fit that produced ``bath`` (cold or warm, on its own data): a next
     input that the bath reproduces as well is not refined at all (``bath.fit_star_bath``'s ``keep_rtol``; the
-    repeated solve of one problem, a loop whose input moved less than the fit's accuracy).
+    repeated solve of one problem, a loop whose input moved less than the fit's accuracy). ``real_axis``: that
+    bath's hybridization on the real mesh, reused while the bath is kept (same mesh and broadening).
     """
 
     bath: StarBath
     rtol: float
     keep_rtol: float = 0.0
+    real_axis: LastRealAxis | None = None
 
 
-def next_warm_start(hyb: RealAxisHybridization, previous: WarmStart | None) -> WarmStart | None:
-    """The :class:`WarmStart` for the next solve of a block after the fit ``hyb`` (None for a real-axis input)."""
+def _frozen(x):
+    """A read-only copy of an array (the next solve reuses it as its input), a float as it is."""
+    if not isinstance(x, np.ndarray):
+        return x
+    copy = x.copy()
+    copy.flags.writeable = False
+    return copy
+
+
+def next_warm_start(w: np.ndarray, hyb: RealAxisHybridization, previous: WarmStart | None) -> WarmStart | None:
+    """The :class:`WarmStart` for the next solve of a block after the fit ``hyb`` on the real mesh ``w`` (None for a
+    real-axis input)."""
     if hyb.bath is None or hyb.fit is None:
         return None
     if hyb.fit.kept and previous is not None:  # the bath, and the accuracy of the fit that made it, carry over
         return previous
+    real_axis = LastRealAxis(*(_frozen(x) for x in (w, hyb.eta, hyb.Delta_w, hyb.rho_Delta)))
     if hyb.fit.warm and previous is not None:
-        return WarmStart(hyb.bath, previous.rtol, hyb.fit.max_rel_error)
-    return WarmStart(hyb.bath, max(_WARM_RTOL, _WARM_FACTOR * hyb.fit.max_rel_error), hyb.fit.max_rel_error)
+        return WarmStart(hyb.bath, previous.rtol, hyb.fit.max_rel_error, real_axis)
+    rtol = max(_WARM_RTOL, _WARM_FACTOR * hyb.fit.max_rel_error)
+    return WarmStart(hyb.bath, rtol, hyb.fit.max_rel_error, real_axis)
 
 
 def hybridization_from_delta_w(w: np.ndarray, Delta_w, eps: float, name: str = "Delta_w") -> RealAxisHybridization:
