@@ -26,12 +26,14 @@ import statistics
 import time
 import warnings
 
+import numpy as np
 import torch
+from scipy.integrate import trapezoid
 
 from triqs_nnsolver.bath import fit_star_bath, hybridization_from_g0
 from triqs_nnsolver.gf import retarded_from_spectral, semicircle_dos, semicircle_gf_iw
 from triqs_nnsolver.h5 import Operator
-from triqs_nnsolver.impurity import matsubara_functions, real_axis_functions, tau_from_iw
+from triqs_nnsolver.impurity import matsubara_functions, real_axis_functions, tail_of_g, tau_from_iw
 from triqs_nnsolver.runtime import default_model_path
 from triqs_nnsolver.solver import DomainWarning, Solver
 from triqs_nnsolver.solver.hybridization import RealMeshWarning, hybridization_from_delta_w, hybridization_from_g0_iw
@@ -111,7 +113,10 @@ def stages(S: Solver, arguments: dict, repeats: int) -> list[tuple[str, float, f
     rows.append(
         ("Matsubara outputs", *timed(lambda: matsubara_functions(w, Sigma_w, hartree, mesh_iw.iw, G0_iw), repeats))
     )
-    rows.append(("G_tau", *timed(lambda: tau_from_iw(mesh_iw, G_iw, mesh_tau.points), repeats)))
+    weight = hyb.fit.tail_weight if hyb.fit is not None else float(trapezoid(hyb.rho_Delta, w))
+    sigma_weight = float(trapezoid(np.clip(-Sigma_w.imag / np.pi, 0.0, None), w))
+    moments = tail_of_g(eps, weight, hartree, sigma_weight)  # as green_functions computes them
+    rows.append(("G_tau", *timed(lambda: tau_from_iw(mesh_iw, G_iw, mesh_tau.points, moments), repeats)))
     if hyb.bath is not None:
         rows.append(("Delta_tau", *timed(lambda: delta_tau_from_bath(hyb.bath, S.beta, mesh_tau.points), repeats)))
     args = (w, A, hyb, hartree, mesh_iw, mesh_tau, G0, None)
