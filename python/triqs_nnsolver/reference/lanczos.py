@@ -93,9 +93,10 @@ def _lowest_ritz(a: np.ndarray, beta: np.ndarray) -> tuple[float, np.ndarray]:
 def _lowest_state(sectors: SpinfulSectors, key, deflate: np.ndarray, above: float, rng):
     """Lowest state of sector ``key`` orthogonal to the columns of ``deflate``: (energy, unit vector, steps).
 
-    The vector is None if the sector was left early, its lowest Ritz value minus residual lying above ``above``
-    after at least ``_GROUND_MIN_STEPS`` steps (the assumption of every Lanczos search, here as in the ED: a
-    random start has weight on the lowest state, which the Ritz values approach from above).
+    The vector is None if the state lies above ``above``: converged there, or, in a deflated search (the states
+    after the lowest), left early with its lowest Ritz value minus residual above ``above`` after at least
+    ``_GROUND_MIN_STEPS`` steps (the assumption of every Lanczos search, here as in the ED: a random start has
+    weight on the lowest state, which the Ritz values approach from above).
     """
     plain = sectors.hamiltonian_matvec(*key)
 
@@ -108,8 +109,12 @@ def _lowest_state(sectors: SpinfulSectors, key, deflate: np.ndarray, above: floa
     def leave(a, beta, beta_next):
         theta, y = _lowest_ritz(a, beta)
         residual = beta_next * abs(y[-1])
+        # theta - residual bounds the eigenvalue nearest theta, not the lowest one: a slowly converging lowest
+        # state (a doped bath with levels of tiny weight) once left its sector early although it held the ground
+        # state. So a sector's own lowest state is always converged; only the search for further states within
+        # tol of it (deflated) leaves early
         return residual <= _GROUND_RESIDUAL * (1 + abs(theta)) or (
-            a.size >= _GROUND_MIN_STEPS and theta - residual > above
+            deflate.shape[1] > 0 and a.size >= _GROUND_MIN_STEPS and theta - residual > above
         )
 
     start = rng.standard_normal(sectors.dimension(*key))
@@ -117,6 +122,8 @@ def _lowest_state(sectors: SpinfulSectors, key, deflate: np.ndarray, above: floa
     run = lanczos(matvec, start, min(_GROUND_MAX_STEPS, start.size - deflate.shape[1]), leave)
     theta, y = _lowest_ritz(run.a, run.beta)
     residual = run.beta_next * abs(y[-1])
+    if residual <= _GROUND_RESIDUAL * (1 + abs(theta)) and theta > above:
+        return theta, None, run.size  # converged, and above: the sector holds nothing below the bound
     if residual > _GROUND_RESIDUAL * (1 + abs(theta)):
         if theta - residual > above:
             return theta, None, run.size

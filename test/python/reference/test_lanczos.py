@@ -164,3 +164,26 @@ def test_a_run_that_fills_a_small_sector_is_exact_without_warning():
         warnings.simplefilter("error", RuntimeWarning)  # "reached max_krylov ... change inf" before the fix
         solution = solve_siam_lanczos(bath, 2.0, -1.0)
     assert solution.E0 == pytest.approx(solve_siam(bath, 2.0, -1.0).E0, abs=1e-12)  # measured 1.8e-15
+
+
+def test_a_slowly_converging_ground_sector_is_not_left_early():
+    """Regression: problem 3 of the committed DMFT problem set of the doped U = 2 D reference (bath levels of tiny
+    weight at the band edges). Its lowest Ritz value after 30 steps was -24.18 with residual 0.085, and the old
+    early exit (Ritz value minus residual above the best upper bound -24.54) skipped the sector (5, 5) that holds
+    the ground state (-24.661): no sector was left and the solve failed. Reference: ARPACK on that sector."""
+    from pathlib import Path
+
+    import scipy.sparse.linalg
+
+    from triqs_nnsolver.data import LanczosSettings, draw_problem
+    from triqs_nnsolver.data.problems import read_problem_set
+    from triqs_nnsolver.reference.fock import SpinfulSectors
+    from triqs_nnsolver.reference.free_fermions import single_particle_hamiltonian
+
+    path = Path(__file__).resolve().parents[3] / "data" / "problems" / "lanczos9_doped_U2_n0.8.h5"
+    problem = draw_problem(3003, 3, LanczosSettings(problems=read_problem_set(path)))
+    sectors = SpinfulSectors(single_particle_hamiltonian(problem.bath, problem.eps_d), problem.U)
+    exact = scipy.sparse.linalg.eigsh(sectors.hamiltonian(5, 5), k=1, which="SA", tol=1e-13)[0][0]
+    solution = solve_siam_lanczos(problem.bath, problem.U, problem.eps_d)
+    # both converge the lowest state to ~1e-12 relative: 1e-9 absolute at |E0| = 25
+    assert solution.E0 == pytest.approx(exact, abs=1e-9)
