@@ -1,11 +1,12 @@
 """Kramers-Kronig and Hilbert transforms of a spectral function sampled on a real-frequency grid.
 
-What is here: ``retarded_from_spectral`` (``G(w + i0+)`` on the grid of A, uniform or not) and
+What is here: ``retarded_from_spectral`` (``G(w + i0+)`` on the grid of A, uniform or not),
 ``hilbert_transform`` (``int rho(w') / (z - w') dw'`` at complex z off the real axis, e.g.
-``Delta(w + i eta)`` or ``G(iw_n)``). Both treat the samples as a piecewise-linear function on
-``[w[0], w[-1]]``, zero outside, and integrate every bin in closed form (log kernel), so they are exact
-for piecewise-linear data on any grid. What is not: the inverse direction (analytic continuation) and
-interpolation to another grid.
+``Delta(w + i eta)`` or ``G(iw_n)``) and ``hilbert_transform_upper`` (the same at any z of the closed upper
+half-plane, a real z read as ``z + i0+``: a lattice's ``G(w + mu - Sigma(w))`` where ``Im Sigma -> 0``).
+All treat the samples as a piecewise-linear function on ``[w[0], w[-1]]``, zero outside, and integrate every bin
+in closed form (log kernel), so they are exact for piecewise-linear data on any grid. What is not: the inverse
+direction (analytic continuation) and interpolation to another grid.
 
 Layer: bottom (``gf``); numpy only. Conventions: ``METHOD.md`` section 1,
 ``G(w) = int A(w') / (w - w' + i0+) dw'``, ``A = -Im G / pi``.
@@ -18,7 +19,7 @@ import numpy as np
 from ..checks import frequency_grid, sampled_values
 from .moments import moment_weights
 
-__all__ = ["retarded_from_spectral", "hilbert_transform"]
+__all__ = ["retarded_from_spectral", "hilbert_transform", "hilbert_transform_upper"]
 
 _FAR = 4.0  # |z - c| > _FAR * half-width: use the moment expansion (it converges like _FAR^-k)
 _N_FAR_TERMS = 28  # (1/4)^28 * 4/3 = 2e-17: the truncated series is exact to float64 rounding
@@ -69,6 +70,43 @@ def _near_field(w: np.ndarray, rho: np.ndarray, z: np.ndarray, center: float) ->
         series = np.einsum("ck,ckm->cm", coefficients, running[:, n_inner, :].transpose(1, 0, 2))
         ends = rho[0] * (np.log(ud[:, 0]) - log_u)[:, None] - rho[-1] * (np.log(ud[:, -1]) - log_u)[:, None]
         out[start : start + step] = ends + kernel @ jumps + series
+    return out
+
+
+def _far_field(w: np.ndarray, rho: np.ndarray, z: np.ndarray, center: float) -> np.ndarray:
+    """``sum_k M_k / (z - c)^(k+1)`` with the exact moments of rho_lin; valid for ``|z - c| > 4 W``, real z too."""
+    moments = moment_weights(w, range(_N_FAR_TERMS), center) @ rho  # (K, m)
+    inv = 1.0 / (z - center)  # (n_far,)
+    series = np.zeros((inv.size, rho.shape[1]), dtype=complex)
+    for k in reversed(range(_N_FAR_TERMS)):  # Horner in 1 / (z - c)
+        series = (series + moments[k]) * inv[:, None]
+    return series
+
+
+def _log_upper(u: np.ndarray) -> np.ndarray:
+    """``log(u)`` continued from the upper half-plane: a real ``u < 0`` (also with ``Im u = -0.0``) gives ``+i pi``."""
+    phase = np.where(u.imag == 0, np.where(u.real < 0, np.pi, 0.0), np.angle(u))
+    return np.log(np.abs(u), where=u != 0, out=np.zeros(u.shape)) + 1j * phase
+
+
+def _upper_field(w: np.ndarray, rho: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """``int rho_lin(w') / (z - w') dw'`` for ``Im z >= 0``, real z as ``z + i0+``; (n_z,) -> (n_z, m).
+
+    The closed form of :func:`retarded_from_spectral` with complex logarithms, at any z: ``rho_0 log(z - w_0) - rho_N
+    log(z - w_N) - (rho_N - rho_0) + sum_j (s_j - s_{j-1}) (z - w_j) log(z - w_j)`` with the upper-half-plane
+    branch (:func:`_log_upper`), ``u log u -> 0`` at ``u = 0`` and the finite part at an end point with a non-zero
+    end value. Not centred: unlike the series of :func:`_near_field` it has no ``(z - c)^-k`` that overflows
+    as z approaches the real axis at the grid's centre.
+    """
+    jumps = _slope_jumps(w, rho)
+    out = np.empty((z.size, rho.shape[1]), dtype=complex)
+    step = max(1, _CHUNK // w.size)
+    for start in range(0, z.size, step):
+        zs = z[start : start + step]
+        u = zs[:, None] - w[None, :]  # (n_chunk, n_w): z - w_j
+        u_log_u = u * _log_upper(u)
+        ends = rho[0] * _log_upper(u[:, 0])[:, None] - rho[-1] * _log_upper(u[:, -1])[:, None] - (rho[-1] - rho[0])
+        out[start : start + step] = ends + u_log_u @ jumps
     return out
 
 
@@ -191,13 +229,62 @@ def hilbert_transform(w, rho, z) -> np.ndarray:
     far = np.abs(z_flat - center) > _FAR * half_width
     out = np.empty((z_flat.size, rho2.shape[1]), dtype=complex)
     if np.any(far):
-        moments = moment_weights(w, range(_N_FAR_TERMS), center) @ rho2  # (K, m)
-        inv = 1.0 / (z_flat[far] - center)  # (n_far,)
-        series = np.zeros((inv.size, rho2.shape[1]), dtype=complex)
-        for k in reversed(range(_N_FAR_TERMS)):  # Horner in 1 / (z - c)
-            series = (series + moments[k]) * inv[:, None]
-        out[far] = series
+        out[far] = _far_field(w, rho2, z_flat[far], center)
     near = np.flatnonzero(~far)
     if near.size:
         out[near] = _near_field(w, rho2, z_flat[near], center)
+    return out.reshape(z_in.shape + rho_in.shape[1:])
+
+
+def hilbert_transform_upper(w, rho, z) -> np.ndarray:
+    """``F(z) = int rho(w') / (z - w') dw'`` for z in the closed upper half-plane, real z read as ``z + i0+``.
+
+    Parameters
+    ----------
+    w : array_like, shape (n_w,)
+        Real frequencies, strictly increasing, uniform or not; energy unit.
+    rho : array_like, shape (n_w, ...)
+        Density at ``w`` (a DOS, A, ``rho_Delta``), piecewise linear between samples, zero outside the grid.
+    z : complex or array_like of complex, shape (n_z...)
+        Evaluation points with ``Im z >= 0`` (energy unit), e.g. ``w + mu - Sigma(w)`` for a retarded, causal
+        Sigma. ``Im z = 0`` (also ``-0.0``) is the limit from above.
+
+    Returns
+    -------
+    numpy.ndarray, complex, shape (*z.shape, ...)
+        ``F(z)``, the retarded branch: ``Im F = -pi rho_lin(z)`` on the real axis, ``Im F <= 0`` for rho >= 0.
+
+    Raises
+    ------
+    ValueError
+        If ``w``/``rho`` are invalid, or ``z`` is not finite or has ``Im z < 0``.
+
+    Notes
+    -----
+    Within 4 half-widths of the grid's centre: the closed form of :func:`retarded_from_spectral` with complex
+    logarithms on the upper-half-plane branch (continuous as ``Im z -> 0+``; a z on a grid point or at the centre
+    needs no care), O(n_z n_w); farther, the exact moment expansion of :func:`hilbert_transform`. Both are exact
+    for piecewise-linear rho up to rounding, so no broadening eta enters: a real-axis singularity of rho (a van
+    Hove log, a band-edge step) stays as sharp as its samples. Measured: 5e-15 from :func:`hilbert_transform` off
+    the axis, 1.4e-13 from :func:`retarded_from_spectral` on the grid (semicircle, 2001 points).
+    """
+    w = frequency_grid(w)
+    rho_in = sampled_values(w, rho, name="rho")
+    z_in = np.asarray(z)
+    if not np.issubdtype(z_in.dtype, np.number) or not np.all(np.isfinite(z_in)):
+        raise ValueError(
+            f"z must be finite complex numbers; got dtype {z_in.dtype} with non-finite or non-numeric entries"
+        )
+    z_flat = z_in.astype(complex).ravel()
+    if np.any(z_flat.imag < 0):
+        k = int(np.argmin(z_flat.imag))
+        raise ValueError(f"z must lie in the closed upper half-plane (Im z >= 0); got z[{k}] = {z_flat[k]}")
+    rho2 = rho_in.reshape(w.size, -1)  # (n_w, m)
+    center, half_width = 0.5 * (w[0] + w[-1]), 0.5 * (w[-1] - w[0])
+    far = np.abs(z_flat - center) > _FAR * half_width
+    out = np.empty((z_flat.size, rho2.shape[1]), dtype=complex)
+    if np.any(far):
+        out[far] = _far_field(w, rho2, z_flat[far], center)
+    if np.any(~far):
+        out[~far] = _upper_field(w, rho2, z_flat[~far])
     return out.reshape(z_in.shape + rho_in.shape[1:])
