@@ -1,13 +1,15 @@
-"""Real-frequency DMFT for the one-band Hubbard model on the Bethe lattice at T = 0.
+"""Real-frequency DMFT for the one-band Hubbard model at T = 0: the Bethe lattice and any one-band lattice.
 
 The loop of ``METHOD.md`` section 4 on the impurity layer (any :class:`triqs_nnsolver.impurity.ImpuritySolver`,
-``solve(w, rho_Delta, U, eps_d) -> ImpuritySolution``, and its output path for G, Sigma, n and Z): Bethe
-self-consistency ``Delta = t^2 G`` (:mod:`.bethe`), linear or Anderson mixing (:mod:`.mixing`), the loop
+``solve(w, rho_Delta, U, eps_d) -> ImpuritySolution``, and its output path for G, Sigma, n and Z): lattices by
+their DOS with the self-consistency ``Delta = w + mu - Sigma - 1/G_loc`` (:mod:`.lattice`; the Bethe lattice's
+closed form ``Delta = t^2 G``, the grid and starts in :mod:`.bethe`; the square and cubic lattices and DOS files
+in :mod:`.dos`), linear or Anderson mixing (:mod:`.mixing`), the loop
 with its history and an honest not-converged flag (:mod:`.loop`), observables Z, A(0), n, Sigma by
 Dyson (:mod:`.observables`), the chemical potential for a target density (:mod:`.chemical_potential`),
 U scans with a direction for the hysteresis (:mod:`.scan`), TRIQS-layout archives (:mod:`.results`)
-and PNG plots (:mod:`.plots`). It does not use the TRIQS-style ``Solver``, and it has no lattice other
-than Bethe, no finite temperature, no magnetic order (the blocks 'up' and 'down' are equal).
+and PNG plots (:mod:`.plots`). It does not use the TRIQS-style ``Solver``, and it has no multi-band lattice,
+no finite temperature, no magnetic order (the blocks 'up' and 'down' are equal).
 
 Layer: ``dmft`` (above ``solver``, below ``cli``). Documentation: ``doc/dmft.md``.
 """
@@ -15,12 +17,31 @@ Layer: ``dmft`` (above ``solver``, below ``cli``). Documentation: ``doc/dmft.md`
 from .bethe import bethe_hybridization, initial_spectral_function, real_frequency_mesh
 from .chemical_potential import DensitySearchError, find_eps_d
 from .config import BetheDMFTConfig
-from .loop import BetheDMFTResult, DMFTNotConvergedWarning, SpectralWeightWarning, run_bethe_dmft
+from .dos import (
+    LATTICES,
+    cubic_lattice,
+    cubic_lattice_dos,
+    named_lattice,
+    read_dos_file,
+    square_lattice,
+    square_lattice_dos,
+)
+from .lattice import BetheLattice, DOSLattice, Lattice, initial_bath
+from .loop import (
+    BetheDMFTResult,
+    DMFTNotConvergedWarning,
+    DMFTResult,
+    SpectralWeightWarning,
+    run_bethe_dmft,
+    run_lattice_dmft,
+)
 from .mixing import AndersonMixer, LinearMixer, make_mixer
 from .observables import (
     BetheObservables,
+    DMFTObservables,
     bethe_observables,
     density_from_spectral,
+    dmft_observables,
     double_occupancy,
     quasiparticle_weight,
     spectral_at_fermi_level,
@@ -34,7 +55,21 @@ __all__ = [
     "visited_problems",
     "BetheDMFTConfig",
     "BetheDMFTResult",
+    "DMFTResult",
     "BetheObservables",
+    "DMFTObservables",
+    "Lattice",
+    "BetheLattice",
+    "DOSLattice",
+    "LATTICES",
+    "square_lattice",
+    "cubic_lattice",
+    "square_lattice_dos",
+    "cubic_lattice_dos",
+    "named_lattice",
+    "read_dos_file",
+    "initial_bath",
+    "run_lattice_dmft",
     "DMFTNotConvergedWarning",
     "SpectralWeightWarning",
     "DensitySearchError",
@@ -49,6 +84,7 @@ __all__ = [
     "make_mixer",
     "find_eps_d",
     "bethe_observables",
+    "dmft_observables",
     "spectral_at_fermi_level",
     "density_from_spectral",
     "quasiparticle_weight",

@@ -5,9 +5,10 @@ the DMFT self-consistency closes on the local spectral function alone: ``Delta(w
 ``rho_Delta(w) = -Im Delta / pi = t^2 A(w)`` (``METHOD.md`` sections 1 and 4). The loop therefore
 carries ``A(w)`` only; ``Re Delta`` follows by Kramers-Kronig wherever it is needed.
 
-What is here: :func:`real_frequency_mesh` (the uniform grid of the loop), :func:`bethe_hybridization`,
+What is here: :func:`real_frequency_mesh` (the uniform grid of the loop, of every lattice), :func:`bethe_hybridization`,
 :func:`initial_spectral_function` (metallic or insulating start). What is not: the loop
-(:mod:`~triqs_nnsolver.dmft.loop`), other lattices.
+(:mod:`~triqs_nnsolver.dmft.loop`), the lattice objects (:mod:`~triqs_nnsolver.dmft.lattice`, where the Bethe
+lattice is :class:`~triqs_nnsolver.dmft.lattice.BetheLattice`).
 
 Layer: ``dmft``.
 """
@@ -16,8 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..gf import MeshReFreq, semicircle_dos, spectral_norm
-from .config import STARTS, BetheDMFTConfig
+from ..gf import MeshReFreq
+from .config import BetheDMFTConfig
+from .lattice import BetheLattice, initial_bath
 
 __all__ = ["real_frequency_mesh", "bethe_hybridization", "initial_spectral_function"]
 
@@ -51,37 +53,11 @@ def bethe_hybridization(A, t: float) -> np.ndarray:
     return (t * t) * np.asarray(A, dtype=float)
 
 
-def _normalized(w: np.ndarray, A: np.ndarray) -> np.ndarray:
-    return A / float(spectral_norm(w, A))
-
-
 def initial_spectral_function(w, config: BetheDMFTConfig, start: str | None = None) -> np.ndarray:
-    """Starting ``A(w)`` of the loop, normalized to ``int A = 1`` on ``w`` (1/energy).
+    """Starting ``A(w)`` of the Bethe loop, normalized to ``int A = 1`` on ``w`` (1/energy).
 
-    Parameters
-    ----------
-    w : array_like, shape (n_w,)
-        Real frequencies (energy), strictly increasing.
-    config : BetheDMFTConfig
-        Gives D, U and the default ``start``.
-    start : {'metal', 'insulator'}, optional
-        Overrides ``config.start``. 'metal': the U = 0 solution, the semicircle of half-bandwidth D.
-        'insulator': two Hubbard bands, semicircles of half-bandwidth D/2 and weight 1/2 centred at
-        ``eps_d`` and ``eps_d + U`` (``+-U/2`` at half filling), the atomic limit broadened; gapped for
-        ``U > D``.
-
-    Raises
-    ------
-    ValueError
-        For an unknown ``start``.
+    :func:`~triqs_nnsolver.dmft.lattice.initial_bath` of the Bethe lattice of half-bandwidth ``config.D``, whose
+    normalized bath is A: 'metal' the semicircle, 'insulator' two Hubbard bands of half-width D/2 at ``eps_d`` and
+    ``eps_d + U``. Raises ValueError for an unknown ``start``.
     """
-    w = np.asarray(w, dtype=float)
-    start = config.start if start is None else start
-    if start == "metal":
-        return _normalized(w, semicircle_dos(w, config.D))
-    if start == "insulator":
-        lower = config.initial_eps_d
-        width = config.D / 2
-        A = 0.5 * (semicircle_dos(w - lower, width) + semicircle_dos(w - lower - config.U, width))
-        return _normalized(w, A)
-    raise ValueError(f"start must be one of {STARTS}; got start = {start!r}")
+    return initial_bath(w, BetheLattice(config.D), config, start)

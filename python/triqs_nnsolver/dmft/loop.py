@@ -1,11 +1,17 @@
-"""The real-frequency DMFT loop for the Hubbard model on the Bethe lattice at T = 0.
+"""The real-frequency DMFT loop for the one-band Hubbard model at T = 0, on the Bethe lattice or any one-band lattice.
 
-One iteration (``METHOD.md`` section 4): the bath ``rho_Delta = t^2 A_in``; if a target density is set,
+The loop carries the normalized bath ``x`` (``rho_Delta = w_L x``, ``w_L = int rho_Delta`` the lattice's
+``hybridization_weight``; on the Bethe lattice ``x`` is the local A and ``w_L = t^2``;
+:mod:`~triqs_nnsolver.dmft.lattice`).
+One iteration (``METHOD.md`` section 4): the bath ``rho_Delta = w_L x_in``; if a target density is set,
 ``eps_d`` by root search (:mod:`~triqs_nnsolver.dmft.chemical_potential`); ``A_out`` from the impurity
-solver; the change ``D * max_w |A_out - A_in|``; stop below ``tol``, else mix (:mod:`~triqs_nnsolver.dmft.mixing`)
-and clip to ``A >= 0``. The answer is the last ``A_out`` with observables computed against the bath it
-was solved in (:mod:`~triqs_nnsolver.dmft.observables`). A loop that reaches ``max_iter`` returns its last
-iterate flagged ``converged = False``, with a :class:`DMFTNotConvergedWarning`; it never pretends.
+solver; the lattice's self-consistency step ``x_out = lattice.next_bath(...)`` (Bethe: ``x_out = A_out``; else
+Sigma by Dyson, ``G_loc`` by the DOS integral, ``Delta = w + mu - Sigma - 1/G_loc``); the change
+``D * max_w |x_out - x_in|`` (Bethe: ``D max|A_out - A_in|``); stop below ``tol``, else mix
+(:mod:`~triqs_nnsolver.dmft.mixing`) and clip to ``x >= 0``. The answer is the last ``A_out`` with observables
+computed against the bath it was solved in (:mod:`~triqs_nnsolver.dmft.observables`). A loop that reaches
+``max_iter`` returns its last iterate flagged ``converged = False``, with a :class:`DMFTNotConvergedWarning`; it
+never pretends.
 
 The impurity solver is any solver of the impurity layer, ``solve(w, rho_Delta, U, eps_d) -> ImpuritySolution``
 (:class:`triqs_nnsolver.impurity.ImpuritySolver`): the network, or an exact solver for checks.
@@ -26,13 +32,22 @@ from tqdm.auto import tqdm
 
 from .. import mpi
 from ..gf import spectral_norm
-from .bethe import bethe_hybridization, initial_spectral_function, real_frequency_mesh
+from .bethe import real_frequency_mesh
 from .chemical_potential import find_eps_d
 from .config import BetheDMFTConfig
+from .lattice import BetheLattice, Lattice, initial_bath
 from .mixing import make_mixer
-from .observables import BetheObservables, bethe_observables, density_from_spectral
+from .observables import DMFTObservables, density_from_spectral, dmft_observables
 
-__all__ = ["DMFTNotConvergedWarning", "SpectralWeightWarning", "BetheDMFTResult", "run_bethe_dmft", "HISTORY_KEYS"]
+__all__ = [
+    "DMFTNotConvergedWarning",
+    "SpectralWeightWarning",
+    "DMFTResult",
+    "BetheDMFTResult",
+    "run_lattice_dmft",
+    "run_bethe_dmft",
+    "HISTORY_KEYS",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +55,8 @@ HISTORY_KEYS = ("change", "eps_d", "density", "A0", "norm")  # per-iteration rec
 _EPS_D_STEP = 0.25  # first bracket half-width of the eps_d search, units of D
 _EPS_D_XTOL = 1e-6  # tolerance on eps_d, units of D: far below the density's sensitivity to the network
 _NORM_WARNING = 0.1  # warn when |int A - 1| exceeds this: weight lost off the grid or by the solver
-_EPS_D_MARGIN = 5.0  # eps_d is searched in [-U - 5 D, 5 D]: beyond, the impurity of a Bethe bath is full/empty
+_EPS_D_MARGIN = 5.0  # eps_d is searched in [-U - 5 D, 5 D]: beyond, the impurity of a bath of width ~D is full/empty
+_D_RTOL = 1e-9  # config.D and the lattice's half-bandwidth must agree to rounding
 
 
 class DMFTNotConvergedWarning(UserWarning):
@@ -52,8 +68,8 @@ class SpectralWeightWarning(UserWarning):
 
 
 @dataclass
-class BetheDMFTResult:
-    """Outcome of :func:`run_bethe_dmft` (energies in the unit of D).
+class DMFTResult:
+    """Outcome of :func:`run_lattice_dmft` and :func:`run_bethe_dmft` (energies in the unit of D).
 
     Attributes
     ----------
@@ -63,21 +79,24 @@ class BetheDMFTResult:
     A : ndarray, shape (n_w,)
         The last answer of the impurity solver (1/energy, per spin).
     A_bath : ndarray, shape (n_w,)
-        The spectral function that defined the last bath, ``rho_Delta = t^2 A_bath``.
+        The normalized bath of the last solve, ``rho_Delta = lattice.hybridization_weight * A_bath`` (on the Bethe
+        lattice the spectral function that defined the bath, ``rho_Delta = t^2 A_bath``).
     eps_d : float
         Impurity level of the last iteration (``-U/2`` at half filling), energy.
     converged : bool
-        Whether ``D * max |A - A_bath| < tol`` was reached.
+        Whether ``D * max |x_out - x_in| < tol`` was reached (Bethe: ``D * max |A - A_bath|``).
     n_iter : int
         Iterations done (impurity solves, not counting those of the eps_d search).
     history : dict of str -> ndarray, shape (n_iter,)
-        Per-iteration ``change`` (``D max|A_out - A_in|``), ``eps_d``, ``density``, ``A0``, ``norm``.
+        Per-iteration ``change`` (``D max|x_out - x_in|``), ``eps_d``, ``density``, ``A0``, ``norm``.
     elapsed : float
         Wall time of the loop, seconds.
     solver_info : dict
         ``solver.describe()`` if the solver has it.
-    observables : BetheObservables
+    observables : DMFTObservables
         G, Delta, Sigma on the real axis, Z, A(0), density, double occupancy, norm.
+    lattice : Lattice, optional
+        The lattice of the run; None: the Bethe lattice of half-bandwidth ``config.D`` (see :attr:`lattice_used`).
     baths : ndarray, shape (n_iter, n_w)
         The hybridization density ``rho_Delta`` of every iteration, solved at ``history['eps_d']``: the problems
         the loop visited (:func:`~triqs_nnsolver.dmft.problem_sets.visited_problems`).
@@ -93,12 +112,28 @@ class BetheDMFTResult:
     history: dict
     elapsed: float
     solver_info: dict = field(default_factory=dict)
-    observables: BetheObservables | None = None
+    observables: DMFTObservables | None = None
+    lattice: Lattice | None = None
     baths: np.ndarray | None = None
 
     @property
+    def lattice_used(self) -> Lattice:
+        """:attr:`lattice`, or the Bethe lattice of ``config.D`` when it is None."""
+        return BetheLattice(self.config.D) if self.lattice is None else self.lattice
+
+    @property
+    def mu(self) -> float:
+        """Chemical potential ``mu = eps_0 - eps_d`` (energy; ``-eps_d`` for a centred band)."""
+        return self.lattice_used.band_center - self.eps_d
+
+    def next_start(self) -> np.ndarray:
+        """The normalized bath the last answer implies, ``lattice.next_bath(w, A, A_bath, eps_d)``: the start of a
+        run next to this one (a U scan's next point); on the Bethe lattice ``A``."""
+        return self.lattice_used.next_bath(self.w, self.A, self.A_bath, self.eps_d)
+
+    @property
     def change(self) -> float:
-        """The last ``D max|A_out - A_in|``."""
+        """The last ``D max|x_out - x_in|``."""
         return float(self.history["change"][-1])
 
     def summary(self) -> str:
@@ -109,12 +144,20 @@ class BetheDMFTResult:
             if self.converged
             else f"NOT converged after {self.n_iter} iterations"
         )
+        lattice = self.lattice_used
+        if isinstance(lattice, BetheLattice):
+            reference = f"2/(pi D) = {2 / (np.pi * c.D):.4f}"
+        else:
+            reference = f"{lattice.name} lattice, U = 0 DOS(0) = {float(lattice.density_of_states(0.0)):.4f}"
         return (
             f"U = {c.U:g}, D = {c.D:g}, eps_d = {self.eps_d:.4g}: {status} "
             f"(change {self.change:.2e}, tol {c.tol:.0e}); "
-            f"A(0) = {o.A0:.4f} (2/(pi D) = {2 / (np.pi * c.D):.4f}), Z = {o.Z:.4f}, n = {o.density:.4f}, "
+            f"A(0) = {o.A0:.4f} ({reference}), Z = {o.Z:.4f}, n = {o.density:.4f}, "
             f"{self.elapsed:.2f} s"
         )
+
+
+BetheDMFTResult = DMFTResult  # the name of the Bethe-only driver, kept for callers
 
 
 def _check_solver(solver) -> None:
@@ -156,19 +199,55 @@ def run_bethe_dmft(
     A_start=None,
     progress: bool = False,
     description: str = "DMFT",
-) -> BetheDMFTResult:
+) -> DMFTResult:
     """Solve the half-filled or doped Hubbard model on the Bethe lattice by real-frequency DMFT at T = 0.
+
+    :func:`run_lattice_dmft` with ``BetheLattice(config.D)``; ``A_start`` is the starting local spectral function
+    (default ``initial_spectral_function(w, config)``). Parameters, returns, raises and warnings as there.
+    """
+    config = BetheDMFTConfig() if config is None else config
+    if not isinstance(config, BetheDMFTConfig):
+        raise TypeError(f"config must be a BetheDMFTConfig; got {type(config).__name__}")
+    return run_lattice_dmft(solver, BetheLattice(config.D), config, A_start, progress, description)
+
+
+def _check_lattice(lattice, config: BetheDMFTConfig) -> None:
+    if not isinstance(lattice, Lattice):
+        raise TypeError(
+            f"lattice must be a dmft.Lattice (BetheLattice, DOSLattice, dmft.square_lattice(), ...); "
+            f"got {type(lattice).__name__}"
+        )
+    if abs(config.D - lattice.half_bandwidth) > _D_RTOL * lattice.half_bandwidth:
+        raise ValueError(
+            f"config.D must be the lattice's half-bandwidth, {lattice.half_bandwidth:.10g} (the scale of tol, w_max "
+            f"and the eps_d search); got config.D = {config.D:.10g} (use config.replace(D=lattice.half_bandwidth))"
+        )
+
+
+def run_lattice_dmft(
+    solver,
+    lattice: Lattice,
+    config: BetheDMFTConfig | None = None,
+    A_start=None,
+    progress: bool = False,
+    description: str = "DMFT",
+) -> DMFTResult:
+    """Solve the half-filled or doped one-band Hubbard model on ``lattice`` by real-frequency DMFT at T = 0.
 
     Parameters
     ----------
     solver : impurity.ImpuritySolver
         Any object with ``solve(w, rho_Delta, U, eps_d) -> ImpuritySolution``.
         The impurity solver (caller's energy unit, energies from the Fermi level, per spin).
+    lattice : Lattice
+        :class:`BetheLattice`, a :class:`DOSLattice` (``square_lattice()``, ``cubic_lattice()``,
+        ``read_dos_file(path)``), or any :class:`Lattice`.
     config : BetheDMFTConfig, optional
-        Physics and numerics (defaults: U = 2, D = 1, half filling, metallic start).
+        Physics and numerics; ``config.D`` must be ``lattice.half_bandwidth`` (defaults: U = 2, D = the lattice's,
+        ``eps_d = -U/2``, metallic start).
     A_start : array_like, shape (n_w,), optional
-        Starting spectral function on the loop's grid (e.g. the previous point of a U scan); default
-        ``initial_spectral_function(w, config)``.
+        Starting normalized bath on the loop's grid (on the Bethe lattice the local A; e.g. the previous point of a
+        U scan, its ``A_bath``); default ``initial_bath(w, lattice, config)``.
     progress : bool
         Show a tqdm bar (on MPI rank 0 only) with the current change.
     description : str
@@ -181,9 +260,9 @@ def run_bethe_dmft(
     Raises
     ------
     TypeError
-        If ``solver`` lacks ``spectral_function`` or ``config`` is not a BetheDMFTConfig.
+        If ``solver`` lacks ``solve``, ``lattice`` is not a Lattice or ``config`` is not a BetheDMFTConfig.
     ValueError
-        If ``A_start`` has the wrong shape or is not a spectral function.
+        If ``A_start`` has the wrong shape or is not a density, or ``config.D`` is not the lattice's half-bandwidth.
     RuntimeError
         If the solver returns a non-finite or misshaped A.
     DensitySearchError
@@ -196,13 +275,15 @@ def run_bethe_dmft(
     SpectralWeightWarning
         When the last A has ``|int A - 1| > 0.1``.
     """
-    config = BetheDMFTConfig() if config is None else config
+    if config is None:
+        config = BetheDMFTConfig(D=getattr(lattice, "half_bandwidth", 1.0))
     if not isinstance(config, BetheDMFTConfig):
         raise TypeError(f"config must be a BetheDMFTConfig; got {type(config).__name__}")
+    _check_lattice(lattice, config)
     _check_solver(solver)
     w = real_frequency_mesh(config).points
-    A_in = initial_spectral_function(w, config) if A_start is None else _check_start(A_start, w.size)
-    t, D, U = config.t, config.D, config.U
+    x_in = initial_bath(w, lattice, config) if A_start is None else _check_start(A_start, w.size)
+    weight, D, U = lattice.hybridization_weight, config.D, config.U
     mixer = make_mixer(config.mixing, config.anderson_depth)
     eps_d = config.initial_eps_d
     history = {key: [] for key in HISTORY_KEYS}
@@ -212,7 +293,7 @@ def run_bethe_dmft(
     converged = False
     with tqdm(total=config.max_iter, desc=description, disable=not show, leave=False) as bar:
         for iteration in range(1, config.max_iter + 1):
-            rho_Delta = bethe_hybridization(A_in, t)
+            rho_Delta = weight * x_in
             solved: dict[float, tuple] = {}
 
             def solve_at(level: float, rho_Delta=rho_Delta, solved=solved) -> np.ndarray:
@@ -232,7 +313,8 @@ def run_bethe_dmft(
             A_out = solve_at(eps_d)
             baths.append(rho_Delta)
             last_solution = solved[eps_d][1]
-            change = D * float(np.max(np.abs(A_out - A_in)))
+            x_out = lattice.next_bath(w, A_out, x_in, eps_d)
+            change = D * float(np.max(np.abs(x_out - x_in)))
             for key, value in zip(
                 HISTORY_KEYS,
                 (change, eps_d, density_from_spectral(w, A_out), np.interp(0.0, w, A_out), spectral_norm(w, A_out)),
@@ -245,12 +327,12 @@ def run_bethe_dmft(
                 converged = True
                 break
             if iteration < config.max_iter:
-                A_in = np.clip(mixer.update(A_in, A_out), 0.0, None)
+                x_in = np.clip(mixer.update(x_in, x_out), 0.0, None)
     elapsed = time.perf_counter() - started
     if not converged:
         message = (
-            f"DMFT not converged after max_iter = {config.max_iter} iterations at U = {U:g}: last change "
-            f"D max|A_new - A_old| = {history['change'][-1]:.3g} >= tol = {config.tol:g}"
+            f"DMFT not converged after max_iter = {config.max_iter} iterations at U = {U:g} ({lattice.name} lattice): "
+            f"last change D max|x_new - x_old| = {history['change'][-1]:.3g} >= tol = {config.tol:g}"
         )
         warnings.warn(message, DMFTNotConvergedWarning, stacklevel=2)
     norm = history["norm"][-1]
@@ -264,18 +346,19 @@ def run_bethe_dmft(
     solver_info = describe() if callable(describe) else {"solver": type(solver).__name__}
     # the last solve's resolution of A (energy unit; 0: exact) and diagnostics, as the impurity layer gives them
     solver_info = {**solver_info, "resolution": last_solution.resolution, "diagnostics": last_solution.diagnostics}
-    result = BetheDMFTResult(
+    result = DMFTResult(
         config=config,
         w=w,
         A=A_out,
-        A_bath=A_in,
+        A_bath=x_in,
         eps_d=float(eps_d),
         converged=converged,
         n_iter=iteration,
         history={key: np.array(values) for key, values in history.items()},
         elapsed=elapsed,
         solver_info=solver_info,
-        observables=bethe_observables(w, A_out, A_in, eps_d, U, t, config.resolved_z_window),
+        observables=dmft_observables(w, A_out, x_in, eps_d, U, weight, config.resolved_z_window),
+        lattice=lattice,
         baths=np.array(baths),
     )
     logger.info("%s", result.summary())

@@ -5,8 +5,9 @@ and spectral functions sampled on it, piecewise linear between samples and zero 
 (``METHOD.md`` sections 1 and 4). G, Sigma, the density and Z are the impurity layer's (``impurity.outputs``,
 the same definitions as the Solver's):
 
-- ``G(w)`` from ``A`` by Kramers-Kronig; ``Delta = t^2 G_bath`` with ``G_bath`` the *input* of the last
-  iteration (the bath the impurity was solved in); ``Sigma = w - eps_d - Delta - 1/G`` (Dyson);
+- ``G(w)`` from ``A`` by Kramers-Kronig; ``Delta = weight * G_bath`` with ``G_bath`` the Kramers-Kronig transform of
+  the normalized bath of the last iteration (the bath the impurity was solved in; ``weight = int rho_Delta``, ``t^2``
+  on the Bethe lattice, where the normalized bath is the input A); ``Sigma = w - eps_d - Delta - 1/G`` (Dyson);
 - ``Z = 1 / (1 - d Re Sigma / dw |_0)``, the slope from a least-squares line through ``Re Sigma`` on
   ``|w| <= window``;
 - ``A(0)`` by linear interpolation (the grid has no point at 0);
@@ -29,11 +30,13 @@ from ..gf import retarded_from_spectral, spectral_norm
 from ..impurity import density, integral_below_fermi_level, quasiparticle_weight, real_axis_functions
 
 __all__ = [
+    "DMFTObservables",
     "BetheObservables",
     "spectral_at_fermi_level",
     "density_from_spectral",
     "quasiparticle_weight",
     "double_occupancy",
+    "dmft_observables",
     "bethe_observables",
 ]
 
@@ -61,7 +64,7 @@ def double_occupancy(w, G, Delta, eps_d: float, U: float, density: float) -> flo
 
 
 @dataclass(frozen=True)
-class BetheObservables:
+class DMFTObservables:
     """Real-axis functions and scalars of one DMFT iterate (energies in the unit of D).
 
     Attributes
@@ -90,8 +93,11 @@ class BetheObservables:
     norm: float
 
 
-def bethe_observables(w, A, A_bath, eps_d: float, U: float, t: float, z_window: float) -> BetheObservables:
-    """All observables of the iterate whose bath was ``Delta = t^2 G[A_bath]`` and whose answer is ``A``.
+BetheObservables = DMFTObservables  # the name of the Bethe-only driver, kept for callers
+
+
+def dmft_observables(w, A, A_bath, eps_d: float, U: float, weight: float, z_window: float) -> DMFTObservables:
+    """All observables of the iterate whose bath was ``rho_Delta = weight * A_bath`` and whose answer is ``A``.
 
     Parameters
     ----------
@@ -100,18 +106,21 @@ def bethe_observables(w, A, A_bath, eps_d: float, U: float, t: float, z_window: 
     A : array_like, shape (n_w,)
         Impurity spectral function, the solver's answer (1/energy).
     A_bath : array_like, shape (n_w,)
-        The spectral function that defined the bath, ``rho_Delta = t^2 A_bath`` (equal to A at the fixed point).
-    eps_d, U, t : float
-        Impurity level, interaction and hopping (energy).
+        The normalized bath, ``rho_Delta = weight * A_bath`` (on the Bethe lattice the input A, equal to A at the
+        fixed point).
+    eps_d, U : float
+        Impurity level and interaction (energy).
+    weight : float
+        ``int rho_Delta`` (energy^2): ``t^2`` on the Bethe lattice, ``Lattice.hybridization_weight``.
     z_window : float
         Fit window of Z (energy), see :func:`quasiparticle_weight`.
     """
     w = np.asarray(w, dtype=float)
     A = np.asarray(A, dtype=float)
-    Delta_w = (t * t) * retarded_from_spectral(w, np.asarray(A_bath, dtype=float))
+    Delta_w = weight * retarded_from_spectral(w, np.asarray(A_bath, dtype=float))
     G_w, _, Sigma_w = real_axis_functions(w, A, Delta_w, eps_d)
     density = density_from_spectral(w, A)
-    return BetheObservables(
+    return DMFTObservables(
         G_w=G_w,
         Delta_w=Delta_w,
         Sigma_w=Sigma_w,
@@ -121,3 +130,8 @@ def bethe_observables(w, A, A_bath, eps_d: float, U: float, t: float, z_window: 
         double_occupancy=double_occupancy(w, G_w, Delta_w, eps_d, U, density),
         norm=float(spectral_norm(w, A)),
     )
+
+
+def bethe_observables(w, A, A_bath, eps_d: float, U: float, t: float, z_window: float) -> DMFTObservables:
+    """:func:`dmft_observables` of the Bethe lattice with hopping t (``Delta = t^2 G[A_bath]``)."""
+    return dmft_observables(w, A, A_bath, eps_d, U, t * t, z_window)

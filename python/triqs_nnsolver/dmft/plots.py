@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..gf import semicircle_dos
-from .loop import BetheDMFTResult
+from .lattice import BetheLattice
+from .loop import DMFTResult
 from .results import scan_table
 
 __all__ = ["plot_result", "plot_scan"]
@@ -36,19 +36,24 @@ def _save(plt, figure, path) -> Path:
     return path
 
 
-def plot_result(result: BetheDMFTResult, path) -> Path:
-    """Three panels: A(w) with the U = 0 semicircle, Re/Im Sigma(w), and the change per iteration.
+def plot_result(result: DMFTResult, path) -> Path:
+    """Three panels: A(w) with the lattice's U = 0 DOS, Re/Im Sigma(w), and the change per iteration.
 
     Returns the path of the PNG (parent folders created).
     """
     plt = _pyplot()
     config, obs, w = result.config, result.observables, result.w
-    D = config.D
+    D, lattice = config.D, result.lattice_used
     window = np.abs(w) <= max(3 * D, abs(config.U) / 2 + 2 * D)
     figure, axes = plt.subplots(1, 3, figsize=(14, 4))
     axes[0].plot(w[window] / D, D * result.A[window], label="A(w)")
-    axes[0].plot(w[window] / D, D * semicircle_dos(w[window], D), "k:", lw=1, label="U = 0")
-    axes[0].axhline(2 / np.pi, color="gray", lw=0.5, ls="--", label="2/(pi D)")
+    axes[0].plot(w[window] / D, D * lattice.density_of_states(w[window]), "k:", lw=1, label="U = 0 DOS")
+    if isinstance(lattice, BetheLattice):
+        axes[0].axhline(2 / np.pi, color="gray", lw=0.5, ls="--", label="2/(pi D)")
+    else:  # a van Hove log (square lattice) would set the scale: cap at twice the interacting A
+        axes[0].set_ylim(
+            0, 2 * D * max(float(result.A[window].max()), float(np.median(lattice.density_of_states(w[window]))))
+        )
     axes[0].set(xlabel="w / D", ylabel="D A(w)", title="spectral function")
     axes[1].plot(w[window] / D, obs.Sigma_w.real[window] / D, label="Re Sigma(w)")
     axes[1].plot(w[window] / D, obs.Sigma_w.imag[window] / D, label="Im Sigma(w)")
@@ -62,11 +67,13 @@ def plot_result(result: BetheDMFTResult, path) -> Path:
     axes[2].set(xlabel="iteration", title=f"convergence: {status}")
     for ax in axes:
         ax.legend(fontsize=8)
-    figure.suptitle(f"Bethe lattice DMFT, U = {config.U:g} D, eps_d = {result.eps_d:.3g}, n = {obs.density:.3f}")
+    figure.suptitle(
+        f"{lattice.name} lattice DMFT, U = {config.U:g} D, eps_d = {result.eps_d:.3g}, n = {obs.density:.3f}"
+    )
     return _save(plt, figure, path)
 
 
-def plot_scan(results: list[BetheDMFTResult], path, direction: str) -> Path:
+def plot_scan(results: list[DMFTResult], path, direction: str) -> Path:
     """Z(U) and pi D A(0) / 2 (U) of a scan; not-converged points drawn hollow. Returns the PNG path."""
     plt = _pyplot()
     table = scan_table(results)
@@ -84,5 +91,6 @@ def plot_scan(results: list[BetheDMFTResult], path, direction: str) -> Path:
         ax.set(xlabel="U / D", ylabel=label, ylim=(-0.05, 1.1))
         ax.legend(fontsize=8)
     axes[1].axhline(1.0, color="gray", lw=0.5, ls="--")
-    figure.suptitle(f"Bethe lattice, U scan {direction} (each point started from the previous one)")
+    name = results[0].lattice_used.name
+    figure.suptitle(f"{name} lattice, U scan {direction} (each point started from the previous one)")
     return _save(plt, figure, path)

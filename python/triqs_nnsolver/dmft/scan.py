@@ -17,7 +17,8 @@ from tqdm.auto import tqdm
 
 from .. import mpi
 from .config import BetheDMFTConfig
-from .loop import BetheDMFTResult, run_bethe_dmft
+from .lattice import BetheLattice, Lattice
+from .loop import DMFTResult, run_lattice_dmft
 
 __all__ = ["DIRECTIONS", "scan_values", "run_u_scan"]
 
@@ -49,8 +50,11 @@ def run_u_scan(
     direction: str = "up",
     start: str | None = None,
     progress: bool = False,
-) -> list[BetheDMFTResult]:
-    """Run the DMFT loop for each U in scan order, each started from the previous point's ``A``.
+    lattice: Lattice | None = None,
+) -> list[DMFTResult]:
+    """Run the DMFT loop for each U in scan order, each started from the previous point's answer.
+
+    The start is the previous point's :meth:`DMFTResult.next_start` (on the Bethe lattice its ``A``).
 
     Parameters
     ----------
@@ -69,22 +73,25 @@ def run_u_scan(
         direction follows).
     progress : bool
         A tqdm bar over the points (rank 0 only).
+    lattice : Lattice, optional
+        The lattice (``config.D`` its half-bandwidth); default the Bethe lattice of ``config.D``.
 
     Returns
     -------
-    list of BetheDMFTResult
+    list of DMFTResult
         In scan order. Points that did not converge are kept, flagged ``converged = False``, and the next
         point starts from them all the same (with a warning from the loop).
     """
     values = scan_values(U_values, direction)
     config = BetheDMFTConfig() if config is None else config
+    lattice = BetheLattice(config.D) if lattice is None else lattice
     start = ("metal" if direction == "up" else "insulator") if start is None else start
-    results: list[BetheDMFTResult] = []
+    results: list[DMFTResult] = []
     show = bool(progress) and mpi.is_master_node()
     A_previous = None
     for U in tqdm(values, desc=f"U scan ({direction})", disable=not show):
         point = config.replace(U=float(U), start=start)
-        result = run_bethe_dmft(solver, point, A_start=A_previous)
+        result = run_lattice_dmft(solver, lattice, point, A_start=A_previous)
         results.append(result)
-        A_previous = result.A
+        A_previous = result.next_start()
     return results

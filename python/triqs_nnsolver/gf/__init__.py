@@ -7,7 +7,7 @@ Conventions are those of ``METHOD.md`` section 1: retarded ``G(w) = int A(w') / 
 from .bethe import semicircle_dos, semicircle_gf, semicircle_gf_iw
 from .container import Block2Gf, BlockGf, Gf
 from .dyson import g_from_g0_sigma, g_from_sigma_real_axis, sigma_from_g0_g, sigma_real_axis
-from .kramers_kronig import hilbert_transform, hilbert_transform_upper, retarded_from_spectral
+from .kramers_kronig import hilbert_derivative_upper, hilbert_transform, hilbert_transform_upper, retarded_from_spectral
 from .matsubara import matsubara_from_spectral, tail_moments, tau_from_matsubara, tau_from_spectral, tau_kernel
 from .mesh import (
     MeshImFreq,
@@ -51,6 +51,7 @@ __all__ = [
     "retarded_from_spectral",
     "hilbert_transform",
     "hilbert_transform_upper",
+    "hilbert_derivative_upper",
     "KramersKronigOperator",
     "HilbertOperator",
     "kramers_kronig_operator",

@@ -3,7 +3,8 @@
 What is here: ``retarded_from_spectral`` (``G(w + i0+)`` on the grid of A, uniform or not),
 ``hilbert_transform`` (``int rho(w') / (z - w') dw'`` at complex z off the real axis, e.g.
 ``Delta(w + i eta)`` or ``G(iw_n)``) and ``hilbert_transform_upper`` (the same at any z of the closed upper
-half-plane, a real z read as ``z + i0+``: a lattice's ``G(w + mu - Sigma(w))`` where ``Im Sigma -> 0``).
+half-plane, a real z read as ``z + i0+``: a lattice's ``G(w + mu - Sigma(w))`` where ``Im Sigma -> 0``) with its
+derivative ``hilbert_derivative_upper`` (``dF/dz``, for Newton's method on ``F(z) = G``).
 All treat the samples as a piecewise-linear function on ``[w[0], w[-1]]``, zero outside, and integrate every bin
 in closed form (log kernel), so they are exact for piecewise-linear data on any grid. What is not: the inverse
 direction (analytic continuation) and interpolation to another grid.
@@ -19,7 +20,7 @@ import numpy as np
 from ..checks import frequency_grid, sampled_values
 from .moments import moment_weights
 
-__all__ = ["retarded_from_spectral", "hilbert_transform", "hilbert_transform_upper"]
+__all__ = ["retarded_from_spectral", "hilbert_transform", "hilbert_transform_upper", "hilbert_derivative_upper"]
 
 _FAR = 4.0  # |z - c| > _FAR * half-width: use the moment expansion (it converges like _FAR^-k)
 _N_FAR_TERMS = 28  # (1/4)^28 * 4/3 = 2e-17: the truncated series is exact to float64 rounding
@@ -84,9 +85,14 @@ def _far_field(w: np.ndarray, rho: np.ndarray, z: np.ndarray, center: float) -> 
 
 
 def _log_upper(u: np.ndarray) -> np.ndarray:
-    """``log(u)`` continued from the upper half-plane: a real ``u < 0`` (also with ``Im u = -0.0``) gives ``+i pi``."""
-    phase = np.where(u.imag == 0, np.where(u.real < 0, np.pi, 0.0), np.angle(u))
-    return np.log(np.abs(u), where=u != 0, out=np.zeros(u.shape)) + 1j * phase
+    """``log(u)`` continued from the upper half-plane, 0 at ``u = 0`` (the finite part).
+
+    On ``Im u >= 0`` the principal ``numpy.log`` (``u`` must have no ``Im u = -0.0``: :func:`_closed_upper_half_plane`
+    adds ``+0.0`` to Im z, so the negative real axis gives ``+i pi``). Below the axis, the continuation across the
+    negative real axis (``arg u`` in ``(pi, 3 pi / 2)`` for ``Re u < 0``): the cut runs down from ``u = 0``.
+    """
+    log_u = np.log(np.where(u == 0, 1.0 + 0.0j, u))
+    return log_u + np.where((u.imag < 0) & (u.real < 0), 2j * np.pi, 0.0)
 
 
 def _upper_field(w: np.ndarray, rho: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -108,6 +114,35 @@ def _upper_field(w: np.ndarray, rho: np.ndarray, z: np.ndarray) -> np.ndarray:
         ends = rho[0] * _log_upper(u[:, 0])[:, None] - rho[-1] * _log_upper(u[:, -1])[:, None] - (rho[-1] - rho[0])
         out[start : start + step] = ends + u_log_u @ jumps
     return out
+
+
+def _upper_field_derivative(w: np.ndarray, rho: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """``d/dz`` of :func:`_upper_field`: ``rho_0 / (z - w_0) - rho_N / (z - w_N) + sum_j (s_j - s_{j-1}) log(z - w_j)``.
+
+    (The ``+1`` of ``d/dz [u log u] = log u + 1`` sums to 0 with the slope jumps.) At a grid point with a slope
+    jump, or an end point with a non-zero end value, the true derivative diverges; the finite part is returned.
+    """
+    jumps = _slope_jumps(w, rho)
+    out = np.empty((z.size, rho.shape[1]), dtype=complex)
+    step = max(1, _CHUNK // w.size)
+    for start in range(0, z.size, step):
+        zs = z[start : start + step]
+        u = zs[:, None] - w[None, :]
+        first, last = u[:, 0], u[:, -1]
+        inv_first = np.divide(1.0, first, where=first != 0, out=np.zeros(first.shape, dtype=complex))
+        inv_last = np.divide(1.0, last, where=last != 0, out=np.zeros(last.shape, dtype=complex))
+        out[start : start + step] = rho[0] * inv_first[:, None] - rho[-1] * inv_last[:, None] + _log_upper(u) @ jumps
+    return out
+
+
+def _far_field_derivative(w: np.ndarray, rho: np.ndarray, z: np.ndarray, center: float) -> np.ndarray:
+    """``d/dz`` of :func:`_far_field`: ``-sum_k (k + 1) M_k / (z - c)^(k+2)``."""
+    moments = moment_weights(w, range(_N_FAR_TERMS), center) @ rho
+    inv = 1.0 / (z - center)
+    series = np.zeros((inv.size, rho.shape[1]), dtype=complex)
+    for k in reversed(range(_N_FAR_TERMS)):
+        series = (series - (k + 1) * moments[k]) * inv[:, None]
+    return series * inv[:, None]
 
 
 def retarded_from_spectral(w, A) -> np.ndarray:
@@ -236,7 +271,7 @@ def hilbert_transform(w, rho, z) -> np.ndarray:
     return out.reshape(z_in.shape + rho_in.shape[1:])
 
 
-def hilbert_transform_upper(w, rho, z) -> np.ndarray:
+def hilbert_transform_upper(w, rho, z, continued: bool = False) -> np.ndarray:
     """``F(z) = int rho(w') / (z - w') dw'`` for z in the closed upper half-plane, real z read as ``z + i0+``.
 
     Parameters
@@ -248,6 +283,11 @@ def hilbert_transform_upper(w, rho, z) -> np.ndarray:
     z : complex or array_like of complex, shape (n_z...)
         Evaluation points with ``Im z >= 0`` (energy unit), e.g. ``w + mu - Sigma(w)`` for a retarded, causal
         Sigma. ``Im z = 0`` (also ``-0.0``) is the limit from above.
+    continued : bool
+        Also accept ``Im z < 0`` and give there the continuation of the upper-half-plane values across the real
+        axis, bin by bin (each ``(z - w_j) log(z - w_j)`` continued with its cut running down from ``w_j``; the
+        cuts make it jump by ``2 pi i (s_j - s_{j-1}) (z - w_j)`` across ``Re z = w_j``). For root finding on a
+        target slightly outside the image of the upper half-plane (a non-causal Sigma from rounding).
 
     Returns
     -------
@@ -257,7 +297,7 @@ def hilbert_transform_upper(w, rho, z) -> np.ndarray:
     Raises
     ------
     ValueError
-        If ``w``/``rho`` are invalid, or ``z`` is not finite or has ``Im z < 0``.
+        If ``w``/``rho`` are invalid, or ``z`` is not finite or has ``Im z < 0`` (without ``continued``).
 
     Notes
     -----
@@ -268,6 +308,27 @@ def hilbert_transform_upper(w, rho, z) -> np.ndarray:
     Hove log, a band-edge step) stays as sharp as its samples. Measured: 5e-15 from :func:`hilbert_transform` off
     the axis, 1.4e-13 from :func:`retarded_from_spectral` on the grid (semicircle, 2001 points).
     """
+    return _closed_upper_half_plane(w, rho, z, _far_field, _upper_field, continued)
+
+
+def hilbert_derivative_upper(w, rho, z, continued: bool = False) -> np.ndarray:
+    """``dF/dz = -int rho(w') / (z - w')^2 dw'`` of :func:`hilbert_transform_upper`, same arguments and shapes.
+
+    Exact for piecewise-linear rho up to rounding (the derivative of the same closed form); ``continued`` as
+    there. On the real axis it
+    diverges logarithmically at a grid point where the slope of rho jumps, and as ``1/(z - w_0)`` at an end point
+    with a non-zero end value; there its finite part is returned.
+
+    Raises
+    ------
+    ValueError
+        As :func:`hilbert_transform_upper`.
+    """
+    return _closed_upper_half_plane(w, rho, z, _far_field_derivative, _upper_field_derivative, continued)
+
+
+def _closed_upper_half_plane(w, rho, z, far_rule, near_rule, continued: bool) -> np.ndarray:
+    """Validate, then evaluate ``far_rule`` beyond 4 half-widths of the grid's centre and ``near_rule`` within."""
     w = frequency_grid(w)
     rho_in = sampled_values(w, rho, name="rho")
     z_in = np.asarray(z)
@@ -276,15 +337,18 @@ def hilbert_transform_upper(w, rho, z) -> np.ndarray:
             f"z must be finite complex numbers; got dtype {z_in.dtype} with non-finite or non-numeric entries"
         )
     z_flat = z_in.astype(complex).ravel()
-    if np.any(z_flat.imag < 0):
+    if not continued and np.any(z_flat.imag < 0):
         k = int(np.argmin(z_flat.imag))
         raise ValueError(f"z must lie in the closed upper half-plane (Im z >= 0); got z[{k}] = {z_flat[k]}")
+    z_flat = z_flat.real + 1j * (z_flat.imag + 0.0)  # -0.0 + 0.0 = +0.0: real z is z + i0+ for numpy.log
     rho2 = rho_in.reshape(w.size, -1)  # (n_w, m)
     center, half_width = 0.5 * (w[0] + w[-1]), 0.5 * (w[-1] - w[0])
     far = np.abs(z_flat - center) > _FAR * half_width
+    if continued:  # the moment series is the upper-half-plane function itself, not its continuation
+        far &= z_flat.imag >= 0
     out = np.empty((z_flat.size, rho2.shape[1]), dtype=complex)
     if np.any(far):
-        out[far] = _far_field(w, rho2, z_flat[far], center)
+        out[far] = far_rule(w, rho2, z_flat[far], center)
     if np.any(~far):
-        out[~far] = _upper_field(w, rho2, z_flat[~far])
+        out[~far] = near_rule(w, rho2, z_flat[~far])
     return out.reshape(z_in.shape + rho_in.shape[1:])

@@ -13,6 +13,7 @@ from triqs_nnsolver.gf import MeshImFreq, MeshReFreq, semicircle_gf_iw
 from triqs_nnsolver.h5 import HDFArchive
 
 RESULT_KEYS = {"U", "eps_d", "D", "Z", "A0", "density", "converged", "n_iter"}  # required by issue 7
+RESULT_KEYS_LATTICE = RESULT_KEYS | {"mu", "start"}  # added with the lattices of issue 14
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +29,10 @@ def u0_archive(tmp_path_factory):
 def test_archive_has_the_interface_keys(u0_archive):
     path, _ = u0_archive
     with HDFArchive(str(path), "r") as ar:
-        assert {"A_w", "G_w", "Sigma_w", "G_iw", "Sigma_iw", "results", "history", "config", "solver"} == set(ar)
-        assert RESULT_KEYS <= set(ar["results"])
+        expected = {"A_w", "G_w", "Sigma_w", "G_iw", "Sigma_iw", "results", "history", "config", "solver", "lattice"}
+        assert expected == set(ar)
+        assert RESULT_KEYS_LATTICE <= set(ar["results"])
+        assert ar["lattice"]["name"] == "bethe" and ar["lattice"]["hybridization_weight"] == 0.25
         assert "change" in ar["history"]
         for key in ("A_w", "G_w", "Sigma_w"):
             assert ar[key].block_names == ["up", "down"]
