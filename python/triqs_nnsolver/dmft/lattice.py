@@ -36,6 +36,7 @@ import abc
 import logging
 
 import numpy as np
+from scipy.optimize import brentq
 
 from ..checks import frequency_grid, real_number
 from ..gf import (
@@ -47,6 +48,7 @@ from ..gf import (
     spectral_moments,
     spectral_norm,
 )
+from ..impurity import integral_below_fermi_level
 from .config import STARTS, BetheDMFTConfig
 
 __all__ = ["Lattice", "BetheLattice", "DOSLattice", "initial_bath"]
@@ -186,16 +188,23 @@ class Lattice(abc.ABC):
         rho_Delta = -np.imag(zeta - self.band_center - 1.0 / G_imp) / np.pi
         return np.clip(rho_Delta, 0.0, None) / self.hybridization_weight
 
-    def free_bath(self, w) -> np.ndarray:
-        """The metallic start: the normalized bath of the half-filled U = 0 lattice, ``int x = 1`` on ``w``.
+    def free_bath(self, w, mu: float | None = None) -> np.ndarray:
+        """The metallic start: the normalized bath of the U = 0 lattice at chemical potential ``mu``, ``int x = 1``.
 
-        ``x = -Im[zeta - 1/F(zeta)] / (pi var(D))`` at ``zeta = w + eps_0`` (mu at the band centre), renormalized on
-        the grid.
+        ``x = -Im[zeta - 1/F(zeta)] / (pi var(D))`` at ``zeta = w + mu`` (default ``mu = eps_0``, the band centre:
+        half filling for a symmetric DOS), renormalized on the grid ``w``.
         """
         w = frequency_grid(w)
-        zeta = w + self.band_center + 0j
+        zeta = w + (self.band_center if mu is None else float(mu)) + 0j
         rho_Delta = np.clip(-np.imag(zeta - 1.0 / self.green(zeta)) / np.pi, 0.0, None)
         return _normalized(w, rho_Delta)
+
+    def free_chemical_potential(self, density: float) -> float:
+        """``mu`` (energy) of the U = 0 lattice at ``density`` (both spins, T = 0): ``2 int_{-inf}^mu D(e) de = n``."""
+        support = self.half_bandwidth + abs(self.band_center)
+        e = np.linspace(-support, support, 4001)  # the DOS sampled finely enough for the start it sets
+        dos = self.density_of_states(e)
+        return float(brentq(lambda mu: 2 * integral_below_fermi_level(e - mu, dos) - density, e[0], e[-1]))
 
     def describe(self) -> dict:
         """``name``, ``D``, ``band_center``, ``hybridization_weight``: the archive's ``lattice`` group."""
@@ -240,8 +249,9 @@ class BetheLattice(Lattice):
         """``x_out = A``: on the Bethe lattice the normalized bath is the local spectral function."""
         return np.asarray(A, dtype=float)
 
-    def free_bath(self, w) -> np.ndarray:
-        """The semicircle of half-bandwidth D, normalized on ``w`` (the U = 0 solution)."""
+    def free_bath(self, w, mu: float | None = None) -> np.ndarray:
+        """The semicircle of half-bandwidth D, normalized on ``w`` (the half-filled U = 0 solution), for every ``mu``:
+        the Bethe driver's start, kept (its doped runs find their filling from there)."""
         w = frequency_grid(w)
         return _normalized(w, semicircle_dos(w, self.half_bandwidth))
 
@@ -324,8 +334,11 @@ def initial_bath(w, lattice: Lattice, config: BetheDMFTConfig, start: str | None
     config : BetheDMFTConfig
         Gives D, U, the first eps_d and the default ``start``.
     start : {'metal', 'insulator'}, optional
-        Overrides ``config.start``. 'metal': :meth:`Lattice.free_bath`, the half-filled U = 0 bath (on the Bethe
-        lattice the semicircle). 'insulator': two Hubbard bands, semicircles of half-bandwidth D/2 and weight 1/2
+        Overrides ``config.start``. 'metal': :meth:`Lattice.free_bath`, the U = 0 bath at the chemical potential of
+        ``config.density`` (:meth:`Lattice.free_chemical_potential`; the band centre without a target density), on
+        the Bethe lattice the semicircle. A doped run so starts at its U = 0 fixed point: the step is marginal at
+        U = 0, like Bethe's (``doc/dmft.md``), and from the half-filled bath a doped Hartree run took ~50 iterations.
+        'insulator': two Hubbard bands, semicircles of half-bandwidth D/2 and weight 1/2
         centred at ``eps_d`` and ``eps_d + U`` (``+-U/2`` at half filling), the atomic limit broadened; gapped for
         ``U > D``.
 
@@ -337,7 +350,8 @@ def initial_bath(w, lattice: Lattice, config: BetheDMFTConfig, start: str | None
     w = frequency_grid(w)
     start = config.start if start is None else start
     if start == "metal":
-        return lattice.free_bath(w)
+        mu = None if config.density is None else lattice.free_chemical_potential(config.density)
+        return lattice.free_bath(w, mu)
     if start == "insulator":
         lower = config.initial_eps_d
         width = config.D / 2

@@ -61,7 +61,8 @@ def plot_result(result: DMFTResult, path) -> Path:
     sigma_scale = max(4.0, 2 * config.U / D)  # Re Sigma ~ U^2/(4w) diverges at w = 0 in the insulator
     axes[1].set_ylim(-sigma_scale, sigma_scale)
     iterations = np.arange(1, result.n_iter + 1)
-    axes[2].semilogy(iterations, result.history["change"], "o-", ms=3, label="D max|A_new - A_old|")
+    changed = "A" if isinstance(lattice, BetheLattice) else "bath"  # the loop's variable, rho_Delta / int rho_Delta
+    axes[2].semilogy(iterations, result.history["change"], "o-", ms=3, label=f"D max|{changed}_new - {changed}_old|")
     axes[2].axhline(config.tol, color="gray", ls="--", label=f"tol = {config.tol:g}")
     status = "converged" if result.converged else "NOT converged"
     axes[2].set(xlabel="iteration", title=f"convergence: {status}")
