@@ -1,10 +1,15 @@
-"""The ``bethe`` and ``bethe-scan`` subcommands of ``triqs-nnsolver``: real-frequency DMFT on the Bethe lattice.
+"""The ``bethe``, ``bethe-scan`` and ``lattice`` subcommands of ``triqs-nnsolver``: real-frequency DMFT.
 
 ``triqs-nnsolver bethe --U 2.0 [--eps-d X | --density N] [--D 1.0] [--beta 100] [--start metal|insulator]
 [--out bethe.h5] [--plot bethe.png]`` runs one DMFT loop with the shipped model (or ``--model PATH``), writes
 the TRIQS-layout archive and the PNG, and prints a short summary. ``triqs-nnsolver bethe-scan --U 0:4:0.25
 --direction up|down`` runs the U values in order, each from the previous solution (hysteresis), and writes
-one archive and a plot of Z(U) and A(0)(U). Both accept the numerical options of
+one archive and a plot of Z(U) and A(0)(U). ``triqs-nnsolver lattice --U 2.0 (--lattice square|cubic [--t T] |
+--dos FILE)`` runs one loop on another one-band lattice (:func:`triqs_nnsolver.dmft.run_lattice_dmft`): the square
+lattice (default t = 1/4, D = 4t = 1), the simple cubic one (default t = 1/6, D = 6t = 1), or a DOS from a two-column
+text file (energy, D(e)); D, the energy scale of the tolerances and the grid, is the lattice's half-bandwidth
+(``--n-dos`` sets the DOS grid of the built-in lattices). It writes the same archive as ``bethe`` plus the group
+``lattice``. All accept the numerical options of
 :class:`triqs_nnsolver.dmft.BetheDMFTConfig` (``--mixing``, ``--anderson``, ``--tol``, ``--max-iter``,
 ``--n-w``, ``--w-max``, ``--n-iw``), ``--solver lanczos`` (the exact T = 0 solve of an ``--n-bath``-level star bath
 discretizing the self-consistent bath at every iteration, Gaussian-broadened by ``--broadening``;
@@ -31,19 +36,24 @@ import numpy as np
 from .. import mpi
 from ..data.problems import write_problem_set
 from ..dmft import (
+    LATTICES,
     BetheDMFTConfig,
+    named_lattice,
     plot_result,
     plot_scan,
+    read_dos_file,
     run_bethe_dmft,
+    run_lattice_dmft,
     run_u_scan,
     visited_problems,
     write_result_archive,
     write_scan_archive,
 )
 from ..dmft.config import STARTS
+from ..dmft.dos import DEFAULT_N_E
 from ..dmft.scan import DIRECTIONS
 
-__all__ = ["add_arguments", "parse_U_values", "run_bethe", "run_bethe_scan"]
+__all__ = ["add_arguments", "parse_U_values", "run_bethe", "run_bethe_scan", "run_lattice"]
 
 EXIT_NOT_CONVERGED = 3
 
@@ -64,10 +74,10 @@ def parse_U_values(text: str) -> tuple[float, ...]:
         ) from err
 
 
-def _config(arguments: argparse.Namespace, U: float) -> BetheDMFTConfig:
+def _config(arguments: argparse.Namespace, U: float, D: float | None = None) -> BetheDMFTConfig:
     return BetheDMFTConfig(
         U=U,
-        D=arguments.D,
+        D=arguments.D if D is None else D,
         eps_d=arguments.eps_d,
         density=arguments.density,
         start=arguments.start or "metal",
@@ -130,6 +140,37 @@ def run_bethe(arguments: argparse.Namespace) -> int:
     config = _config(arguments, arguments.U)
     solver = _solver(arguments, [config.U])
     result = run_bethe_dmft(solver, config, progress=not arguments.no_progress, description=f"U = {config.U:g}")
+    return _write_run(arguments, result)
+
+
+def _lattice(arguments: argparse.Namespace):
+    if arguments.dos is not None:
+        if arguments.t is not None:
+            raise ValueError(
+                f"--t sets the hopping of --lattice {'|'.join(LATTICES)}, not of a --dos file; got --t {arguments.t}"
+            )
+        try:
+            return read_dos_file(arguments.dos)
+        except ValueError as err:
+            raise ValueError(f"--dos: {err}") from err
+        except OSError as err:
+            raise OSError(f"--dos: {err}") from err
+    return named_lattice(arguments.lattice, arguments.t, arguments.n_dos)
+
+
+def run_lattice(arguments: argparse.Namespace) -> int:
+    """The ``lattice`` command: one DMFT loop on a square, cubic or DOS-file lattice. Returns the exit status."""
+    lattice = _lattice(arguments)
+    config = _config(arguments, arguments.U, D=lattice.half_bandwidth)
+    solver = _solver(arguments, [config.U])
+    result = run_lattice_dmft(
+        solver, lattice, config, progress=not arguments.no_progress, description=f"{lattice.name}, U = {config.U:g}"
+    )
+    return _write_run(arguments, result)
+
+
+def _write_run(arguments: argparse.Namespace, result) -> int:
+    """Archive, plot and summary of one run (rank 0); the exit status."""
     if mpi.is_master_node():
         _write_problems(arguments, result)
         archive = write_result_archive(arguments.out, result)
@@ -137,7 +178,7 @@ def run_bethe(arguments: argparse.Namespace) -> int:
         if plot is not None:
             plot_result(result, plot)
         mpi.report(result.summary())
-        written = f"wrote {archive} (TRIQS archive: A_w, G_w, Sigma_w, G_iw, Sigma_iw, results, history)"
+        written = f"wrote {archive} (TRIQS archive: A_w, G_w, Sigma_w, G_iw, Sigma_iw, results, history, lattice)"
         mpi.report(written + (f" and {plot}" if plot is not None else ""))
     return 0 if result.converged else EXIT_NOT_CONVERGED
 
@@ -172,12 +213,13 @@ def run_bethe_scan(arguments: argparse.Namespace) -> int:
     return 0 if n_failed == 0 else EXIT_NOT_CONVERGED
 
 
-def _add_common_options(parser: argparse.ArgumentParser) -> None:
+def _add_common_options(parser: argparse.ArgumentParser, half_bandwidth: bool = True) -> None:
     defaults = BetheDMFTConfig()
     filling = parser.add_mutually_exclusive_group()
-    filling.add_argument("--eps-d", type=float, default=None, help="impurity level = -mu (default: -U/2)")
+    filling.add_argument("--eps-d", type=float, default=None, help="impurity level = eps_0 - mu (default: -U/2)")
     filling.add_argument("--density", type=float, default=None, help="target density n in (0, 2); mu by root search")
-    parser.add_argument("--D", type=float, default=defaults.D, help="half-bandwidth (energy unit; default 1)")
+    if half_bandwidth:
+        parser.add_argument("--D", type=float, default=defaults.D, help="half-bandwidth (energy unit; default 1)")
     parser.add_argument("--beta", type=float, default=defaults.beta, help="inverse temperature of G_iw, Sigma_iw")
     parser.add_argument("--mixing", type=float, default=defaults.mixing, help="weight of the new A, in (0, 1]")
     parser.add_argument("--anderson", type=int, default=0, metavar="M", help="Anderson depth (0: linear mixing)")
@@ -212,7 +254,22 @@ def _add_common_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_arguments(command: str, parser: argparse.ArgumentParser) -> None:
-    """Add the arguments of ``command`` (``bethe`` or ``bethe-scan``) to its parser (``cli.main``)."""
+    """Add the arguments of ``command`` (``bethe``, ``bethe-scan`` or ``lattice``) to its parser (``cli.main``)."""
+    if command == "lattice":
+        source = parser.add_mutually_exclusive_group(required=True)
+        source.add_argument("--lattice", choices=LATTICES, default=None, help="built-in lattice (D = 1 by default)")
+        source.add_argument("--dos", default=None, metavar="FILE", help="two-column text file: energy, D(e) >= 0")
+        parser.add_argument("--t", type=float, default=None, help="hopping (default: square 1/4, cubic 1/6; D = 1)")
+        parser.add_argument(
+            "--n-dos", type=int, default=DEFAULT_N_E, help=f"DOS grid points of --lattice (even; default {DEFAULT_N_E})"
+        )
+        parser.add_argument("--U", type=float, required=True, help="Hubbard interaction (energy unit of the DOS)")
+        parser.add_argument("--start", choices=STARTS, default=None, help="initial bath (default metal)")
+        parser.add_argument("--out", default="lattice.h5", help="archive to write (default lattice.h5)")
+        parser.add_argument("--plot", default=None, help="PNG to write (default: --out with .png)")
+        parser.set_defaults(run=run_lattice)
+        _add_common_options(parser, half_bandwidth=False)
+        return
     if command == "bethe":
         parser.add_argument("--U", type=float, required=True, help="Hubbard interaction (energy unit of D)")
         parser.add_argument("--start", choices=STARTS, default=None, help="initial A (default metal)")

@@ -1,9 +1,10 @@
 """Entry point of the ``triqs-nnsolver`` command: ``--version`` and the subcommands.
 
 Subcommands (:data:`COMMANDS`): ``info`` (versions and available parts), ``generate``, ``merge``, ``inspect`` and
-``retarget`` (training data), ``train``, ``evaluate`` and ``export`` (the network), ``bethe`` and ``bethe-scan``
-(DMFT). Each command's module adds its arguments (``add_arguments(command, parser)``) and calls the library; no
-physics lives here. Only the module of the command that runs is imported: ``--version`` and ``info`` load no torch.
+``retarget`` (training data), ``train``, ``evaluate`` and ``export`` (the network), ``bethe``, ``bethe-scan`` and
+``lattice`` (DMFT). Each command's module adds its arguments (``add_arguments(command, parser)``) and calls the
+library; no physics lives here. Only the module of the command that runs is imported: ``--version`` and ``info``
+load no torch.
 
 Errors reach the user as one line, ``triqs-nnsolver COMMAND: error: MESSAGE`` on standard error, never as a
 traceback: the library's messages name the argument, what was expected and what was received. Exit status:
@@ -44,6 +45,7 @@ COMMANDS = {
     "export": ("train_commands", "write a checkpoint as a TorchScript model file"),
     "bethe": ("dmft_commands", "real-frequency DMFT on the Bethe lattice (one U)"),
     "bethe-scan": ("dmft_commands", "U scan of the Bethe-lattice DMFT (hysteresis)"),
+    "lattice": ("dmft_commands", "real-frequency DMFT on the square or cubic lattice or a DOS file (one U)"),
 }
 
 

@@ -118,6 +118,8 @@ def read_dos_file(path) -> DOSLattice:
     path = Path(path)
     try:
         table = np.loadtxt(path, ndmin=2)
+    except OSError as err:
+        raise OSError(f"DOS file {str(path)!r} cannot be read: {err}") from err
     except ValueError as err:
         raise ValueError(f"DOS file {str(path)!r} must hold numbers in two columns (e, D(e)): {err}") from err
     if table.shape[1] != 2 or table.shape[0] < 2:

@@ -109,3 +109,44 @@ def test_bethe_and_scan_with_the_lanczos_solver_record_bath_and_resolution(tmp_p
         assert list(ar["scan"]["U"]) == [1.0, 2.0]
         for point in ("point_000", "point_001"):
             assert ar[point]["solver"]["broadening"] == ar[point]["solver"]["resolution"] == 0.2
+
+
+def test_lattice_square_u0_writes_the_bethe_layout_and_the_lattice(tmp_path, capsys):
+    out = tmp_path / "sq" / "u0.h5"
+    argv = ["lattice", "--lattice", "square", "--U", "0", "--solver", "free", "--tol", "4e-3", "--n-iw", "50"]
+    assert main([*argv, "--out", str(out), "--no-progress"]) == 0
+    printed = capsys.readouterr().out
+    assert "converged in 1 iterations" in printed and "square lattice, U = 0 DOS(0)" in printed
+    assert out.with_suffix(".png").stat().st_size > 10_000
+    with HDFArchive(str(out), "r") as ar:
+        assert {"A_w", "G_w", "Sigma_w", "G_iw", "Sigma_iw", "results", "history", "config", "solver"} <= set(ar)
+        results = ar["results"]
+        assert {"U", "Z", "A0", "density", "start", "converged", "mu", "D"} <= set(results)
+        assert results["start"] == "metal" and results["D"] == 1.0 and results["converged"]
+        assert ar["lattice"]["name"] == "square" and ar["lattice"]["dos"].shape == (1000,)
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["--lattice", "hexagonal"], ["--lattice", "invalid choice", "hexagonal"]),
+        (["--dos", "{bad}"], ["--dos", "DOS file", "dos must be >= 0", "-0.5"]),
+        (["--dos", "{bad}", "--t", "0.3"], ["--t", "--dos"]),
+        (["--lattice", "square", "--n-dos", "999"], ["n_e", "even", "999"]),
+        ([], ["one of the arguments --lattice --dos is required"]),
+    ],
+)
+def test_lattice_bad_arguments_name_the_argument(argv, words, tmp_path, capsys):
+    bad = tmp_path / "negative.dat"
+    bad.write_text("-1 0.1\n0 -0.5\n1 0.1\n")
+    argv = [word.format(bad=bad) for word in argv]
+    command = ["lattice", "--U", "0", "--solver", "free", *argv, "--out", str(tmp_path / "x.h5"), "--no-progress"]
+    try:
+        status = main(command)
+    except SystemExit as exit_:  # argparse's own usage errors
+        status = exit_.code
+    assert status == 2
+    error = capsys.readouterr().err
+    assert "triqs-nnsolver lattice: error:" in error
+    for word in words:
+        assert word in error
