@@ -89,3 +89,14 @@ def test_lanczos_references_table_and_plot(tmp_path):
         and "halffilling_down_insulator.h5: U_c1 = " in result.stdout
     )
     assert (tmp_path / "lanczos_references.png").stat().st_size > 10_000
+
+
+def test_square_lattice_dmft_example(tmp_path):
+    command = [sys.executable, str(EXAMPLES / "square_lattice_dmft.py"), "--out", str(tmp_path)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr  # 1: a run did not converge
+    assert "U0_half" in result.stdout and "U2_n0.85" in result.stdout and "mu_0 = -0.0743" in result.stdout
+    assert (tmp_path / "square_lattice_dmft.png").stat().st_size > 10_000
+    with HDFArchive(str(tmp_path / "square_U2_n0.85.h5"), "r") as ar:
+        assert ar["lattice"]["name"] == "square"
+        assert abs(ar["results"]["density"] - 0.85) < 1e-4  # the mu search's target (brentq to 1e-6 D in eps_d)
