@@ -6,7 +6,8 @@ The model is the one-band Hubbard model on the Bethe lattice at T = 0 (``METHOD.
 
 mapped onto the Anderson impurity of ``METHOD.md`` section 1 with ``eps_d = -mu`` (so half filling is
 ``eps_d = -U/2``) and the bath ``Delta(w) = t^2 G(w)``. Every energy is in the caller's unit, the one D
-is given in. Layer: ``dmft``.
+is given in. The same config drives the loop on any one-band lattice (:func:`~triqs_nnsolver.dmft.run_lattice_dmft`),
+with ``D`` the lattice's half-bandwidth and ``eps_d = eps_0 - mu`` (``eps_0`` the band centre). Layer: ``dmft``.
 """
 
 from __future__ import annotations

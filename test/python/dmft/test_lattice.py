@@ -209,3 +209,15 @@ def test_doped_hartree_density_fixes_mu(hartree_solver):
     assert result.observables.density == pytest.approx(0.8, abs=1e-6)
     # measured |mu - U/2 - mu_0| = 1.8e-4 (the table's mu_0 on 4001 points, the loop's grid h = 0.02 D); bound 5e-4
     assert result.mu - 1.0 == pytest.approx(lattice.free_chemical_potential(0.8), abs=5e-4)
+
+
+def test_u_scan_on_a_lattice(hartree_solver):
+    """run_u_scan(lattice=...): every point on the square lattice, each started from the previous one's next bath."""
+    from triqs_nnsolver.dmft import run_u_scan
+
+    lattice = square_lattice()
+    # the Hartree fixed point at half filling is the U = 0 bath for every U: one step each (first change 2.4e-3)
+    results = run_u_scan(hartree_solver, [0.0, 1.0], BetheDMFTConfig(tol=4e-3), lattice=lattice)
+    assert [r.config.U for r in results] == [0.0, 1.0]
+    assert all(r.converged and r.n_iter == 1 and r.lattice is lattice for r in results)
+    assert results[1].mu == pytest.approx(0.5)  # mu = U/2 at half filling
