@@ -104,7 +104,7 @@ def _upper_field(w: np.ndarray, rho: np.ndarray, z: np.ndarray) -> np.ndarray:
     end value. Not centred: unlike the series of :func:`_near_field` it has no ``(z - c)^-k`` that overflows
     as z approaches the real axis at the grid's centre.
     """
-    jumps = _slope_jumps(w, rho)
+    jumps = slope_jumps(w, rho)
     out = np.empty((z.size, rho.shape[1]), dtype=complex)
     step = max(1, _CHUNK // w.size)
     for start in range(0, z.size, step):
@@ -122,7 +122,7 @@ def _upper_field_derivative(w: np.ndarray, rho: np.ndarray, z: np.ndarray) -> np
     (The ``+1`` of ``d/dz [u log u] = log u + 1`` sums to 0 with the slope jumps.) At a grid point with a slope
     jump, or an end point with a non-zero end value, the true derivative diverges; the finite part is returned.
     """
-    jumps = _slope_jumps(w, rho)
+    jumps = slope_jumps(w, rho)
     out = np.empty((z.size, rho.shape[1]), dtype=complex)
     step = max(1, _CHUNK // w.size)
     for start in range(0, z.size, step):
