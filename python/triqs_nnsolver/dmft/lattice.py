@@ -67,10 +67,10 @@ def _normalized(w: np.ndarray, x: np.ndarray) -> np.ndarray:
 class Lattice(abc.ABC):
     """A one-band lattice, known by its DOS: the local Green's function and the DMFT self-consistency step.
 
-    Attributes (energies in the caller's unit)
+    Attributes
     ----------
     name : str
-        Short label ('bethe', 'square', 'cubic', 'dos').
+        Short label ('bethe', 'square', 'cubic', 'dos'); energies below are in the caller's unit.
     half_bandwidth : float
         D, the largest ``|e|`` of the DOS's support; the scale of the loop's tolerances and grid defaults.
     band_center : float

@@ -291,7 +291,7 @@ def hilbert_transform_upper(w, rho, z, continued: bool = False) -> np.ndarray:
 
     Returns
     -------
-    numpy.ndarray, complex, shape (*z.shape, ...)
+    numpy.ndarray, complex, shape ``(*z.shape, ...)``
         ``F(z)``, the retarded branch: ``Im F = -pi rho_lin(z)`` on the real axis, ``Im F <= 0`` for rho >= 0.
 
     Raises
