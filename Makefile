@@ -38,7 +38,7 @@ $(VENV)/.install-stamp: $(VENV)/.tools-stamp $(SOURCES)
 demo: install
 	$(VENV)/bin/triqs-nnsolver info
 	$(VENV)/bin/triqs-nnsolver bethe --U 2.0 --out demo_output/bethe_U2.h5 --plot demo_output/bethe_U2.png
-	@echo "demo outputs: demo_output/bethe_U2.h5 (TRIQS archive: A_w, G_w, Sigma_w, G_iw, Sigma_iw, results, history)"
+	@echo "demo outputs: demo_output/bethe_U2.h5 (TRIQS archive: A_w, G_w, Sigma_w, G_iw, Sigma_iw, results, history, lattice)"
 	@echo "              demo_output/bethe_U2.png (spectral function, self-energy, convergence)"
 
 test: lint test-cpp test-python test-mpi
