@@ -246,12 +246,7 @@ def hilbert_transform(w, rho, z) -> np.ndarray:
     """
     w = frequency_grid(w)
     rho_in = sampled_values(w, rho, name="rho")
-    z_in = np.asarray(z)
-    if not np.issubdtype(z_in.dtype, np.number) or not np.all(np.isfinite(z_in)):
-        raise ValueError(
-            f"z must be finite complex numbers; got dtype {z_in.dtype} with non-finite or non-numeric entries"
-        )
-    z_flat = z_in.astype(complex).ravel()
+    z_in, z_flat = _checked_points(z)
     if np.any(z_flat.imag == 0):
         k = int(np.flatnonzero(z_flat.imag == 0)[0])
         raise ValueError(
@@ -327,16 +322,21 @@ def hilbert_derivative_upper(w, rho, z, continued: bool = False) -> np.ndarray:
     return _closed_upper_half_plane(w, rho, z, _far_field_derivative, _upper_field_derivative, continued)
 
 
-def _closed_upper_half_plane(w, rho, z, far_rule, near_rule, continued: bool) -> np.ndarray:
-    """Validate, then evaluate ``far_rule`` beyond 4 half-widths of the grid's centre and ``near_rule`` within."""
-    w = frequency_grid(w)
-    rho_in = sampled_values(w, rho, name="rho")
+def _checked_points(z) -> tuple[np.ndarray, np.ndarray]:
+    """``z`` as given (for its shape) and as a flat complex array; ValueError unless finite numbers."""
     z_in = np.asarray(z)
     if not np.issubdtype(z_in.dtype, np.number) or not np.all(np.isfinite(z_in)):
         raise ValueError(
             f"z must be finite complex numbers; got dtype {z_in.dtype} with non-finite or non-numeric entries"
         )
-    z_flat = z_in.astype(complex).ravel()
+    return z_in, z_in.astype(complex).ravel()
+
+
+def _closed_upper_half_plane(w, rho, z, far_rule, near_rule, continued: bool) -> np.ndarray:
+    """Validate, then evaluate ``far_rule`` beyond 4 half-widths of the grid's centre and ``near_rule`` within."""
+    w = frequency_grid(w)
+    rho_in = sampled_values(w, rho, name="rho")
+    z_in, z_flat = _checked_points(z)
     if not continued and np.any(z_flat.imag < 0):
         k = int(np.argmin(z_flat.imag))
         raise ValueError(f"z must lie in the closed upper half-plane (Im z >= 0); got z[{k}] = {z_flat[k]}")
