@@ -33,7 +33,7 @@ from ..data.resolution import data_resolution
 from ..data.retarget import with_grid_functions
 from ..data.schema import SCHEMA_VERSION
 from ..data.splits import DEFAULT_FRACTIONS, SPLITS, split_mask
-from ..data.store import read_datasets
+from ..data.store import read_dataset, read_datasets
 from ..gf import spectral_norm
 from ..model_contract import REFERENCE_HYBRIDIZATION_WEIGHT, input_channels
 
@@ -45,7 +45,12 @@ _FIELDS = ("sample_id", "U", "eps_d", "rho_Delta", "re_Delta", "A_tilde", "dA_ti
 def _combine(paths) -> dict:
     """Fields needed for items, concatenated over files (same grid and alphas, unique ids checked)."""
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
-    data = [with_grid_functions(entry) for entry in read_datasets(paths)]  # compact files: expanded here
+    checked = read_datasets(paths, fields=())  # ids unique over the files, one grid and one set of alphas
+    # a file with its fields on the grid is read for those alone; a compact one whole, and expanded here
+    data = [
+        with_grid_functions(read_dataset(entry["path"], _FIELDS if entry["grid_functions"] else None))
+        for entry in checked
+    ]
     combined = {name: np.concatenate([entry[name] for entry in data]) for name in _FIELDS}
     combined["grid"], combined["alphas"] = data[0]["grid"], data[0]["alphas"]
     return combined
