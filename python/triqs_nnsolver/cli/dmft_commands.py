@@ -139,7 +139,13 @@ def run_bethe(arguments: argparse.Namespace) -> int:
     """The ``bethe`` command: one DMFT loop, archive, plot, summary. Returns the exit status (module docstring)."""
     config = _config(arguments, arguments.U)
     solver = _solver(arguments, [config.U])
-    result = run_bethe_dmft(solver, config, progress=not arguments.no_progress, description=f"U = {config.U:g}")
+    result = run_bethe_dmft(
+        solver,
+        config,
+        progress=not arguments.no_progress,
+        description=f"U = {config.U:g}",
+        checkpoint=arguments.checkpoint,
+    )
     return _write_run(arguments, result)
 
 
@@ -164,7 +170,12 @@ def run_lattice(arguments: argparse.Namespace) -> int:
     config = _config(arguments, arguments.U, D=lattice.half_bandwidth)
     solver = _solver(arguments, [config.U])
     result = run_lattice_dmft(
-        solver, lattice, config, progress=not arguments.no_progress, description=f"{lattice.name}, U = {config.U:g}"
+        solver,
+        lattice,
+        config,
+        progress=not arguments.no_progress,
+        description=f"{lattice.name}, U = {config.U:g}",
+        checkpoint=arguments.checkpoint,
     )
     return _write_run(arguments, result)
 
@@ -266,6 +277,12 @@ def add_arguments(command: str, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--U", type=float, required=True, help="Hubbard interaction (energy unit of the DOS)")
         parser.add_argument("--start", choices=STARTS, default=None, help="initial bath (default metal)")
         parser.add_argument("--out", default="lattice.h5", help="archive to write (default lattice.h5)")
+        parser.add_argument(
+            "--checkpoint",
+            default=None,
+            metavar="FILE",
+            help="the loop's state after every iteration; an existing file is continued (a killed run resumes)",
+        )
         parser.add_argument("--plot", default=None, help="PNG to write (default: --out with .png)")
         parser.set_defaults(run=run_lattice)
         _add_common_options(parser, half_bandwidth=False)
@@ -274,6 +291,12 @@ def add_arguments(command: str, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--U", type=float, required=True, help="Hubbard interaction (energy unit of D)")
         parser.add_argument("--start", choices=STARTS, default=None, help="initial A (default metal)")
         parser.add_argument("--out", default="bethe.h5", help="archive to write (default bethe.h5)")
+        parser.add_argument(
+            "--checkpoint",
+            default=None,
+            metavar="FILE",
+            help="the loop's state after every iteration; an existing file is continued (a killed run resumes)",
+        )
         parser.set_defaults(run=run_bethe)
     else:
         parser.add_argument("--U", type=parse_U_values, required=True, help="start:stop:step or a,b,c")

@@ -33,6 +33,7 @@ from tqdm.auto import tqdm
 from .. import mpi
 from ..gf import spectral_norm
 from .bethe import real_frequency_mesh
+from .checkpoint import LoopState, read_loop_state, write_loop_state
 from .chemical_potential import find_eps_d
 from .config import BetheDMFTConfig
 from .lattice import BetheLattice, Lattice, initial_bath
@@ -199,6 +200,7 @@ def run_bethe_dmft(
     A_start=None,
     progress: bool = False,
     description: str = "DMFT",
+    checkpoint=None,
 ) -> DMFTResult:
     """Solve the half-filled or doped Hubbard model on the Bethe lattice by real-frequency DMFT at T = 0.
 
@@ -208,7 +210,7 @@ def run_bethe_dmft(
     config = BetheDMFTConfig() if config is None else config
     if not isinstance(config, BetheDMFTConfig):
         raise TypeError(f"config must be a BetheDMFTConfig; got {type(config).__name__}")
-    return run_lattice_dmft(solver, BetheLattice(config.D), config, A_start, progress, description)
+    return run_lattice_dmft(solver, BetheLattice(config.D), config, A_start, progress, description, checkpoint)
 
 
 def _check_lattice(lattice, config: BetheDMFTConfig) -> None:
@@ -231,6 +233,7 @@ def run_lattice_dmft(
     A_start=None,
     progress: bool = False,
     description: str = "DMFT",
+    checkpoint=None,
 ) -> DMFTResult:
     """Solve the half-filled or doped one-band Hubbard model on ``lattice`` by real-frequency DMFT at T = 0.
 
@@ -252,6 +255,10 @@ def run_lattice_dmft(
         Show a tqdm bar (on MPI rank 0 only) with the current change.
     description : str
         Label of the progress bar.
+    checkpoint : str or os.PathLike, optional
+        A file for the loop's state after every iteration (:mod:`.checkpoint`): when it exists, the run continues
+        from it (``A_start`` is then not used), so that a killed run, started again with the same arguments,
+        ends as an uninterrupted one; it may be given a larger ``max_iter``. Written on MPI rank 0.
 
     Returns
     -------
@@ -288,11 +295,16 @@ def run_lattice_dmft(
     eps_d = config.initial_eps_d
     history = {key: [] for key in HISTORY_KEYS}
     baths = []
+    state = None if checkpoint is None else read_loop_state(checkpoint, config, lattice, w, HISTORY_KEYS)
+    if state is not None:
+        x_in, eps_d, history, baths = state.x_in, state.eps_d, state.history, state.baths
+        logger.info("resuming from %s after %d iterations", checkpoint, state.iterations)
+    done = 0 if state is None else state.iterations
     show = bool(progress) and mpi.is_master_node()
     started = time.perf_counter()
     converged = False
-    with tqdm(total=config.max_iter, desc=description, disable=not show, leave=False) as bar:
-        for iteration in range(1, config.max_iter + 1):
+    with tqdm(total=config.max_iter, initial=done, desc=description, disable=not show, leave=False) as bar:
+        for iteration in range(done + 1, config.max_iter + 1):
             rho_Delta = weight * x_in
             solved: dict[float, tuple] = {}
 
@@ -325,9 +337,17 @@ def run_lattice_dmft(
             bar.set_postfix(change=f"{change:.2e}")
             if change < config.tol:
                 converged = True
+                if checkpoint is not None and mpi.is_master_node():  # this iteration again: the full result
+                    previous = {key: values[:-1] for key, values in history.items()}
+                    write_loop_state(
+                        checkpoint, LoopState(iteration - 1, x_in, eps_d, previous, baths[:-1]), config, lattice, w
+                    )
                 break
+            next_x = np.clip(mixer.update(x_in, x_out), 0.0, None)
+            if checkpoint is not None and mpi.is_master_node():  # what a continued run starts from
+                write_loop_state(checkpoint, LoopState(iteration, next_x, eps_d, history, baths), config, lattice, w)
             if iteration < config.max_iter:
-                x_in = np.clip(mixer.update(x_in, x_out), 0.0, None)
+                x_in = next_x
     elapsed = time.perf_counter() - started
     if not converged:
         message = (
