@@ -11,7 +11,8 @@ returns the full result.
 
 The file (HDF5, written to a temporary file and moved into place, so a kill leaves the old state or the new one):
 attributes ``format = "triqs_nnsolver.dmft_state"``, ``config`` (the run's ``BetheDMFTConfig`` as JSON, without
-``max_iter``, which may grow between runs), ``lattice`` (its name and half-bandwidth), ``iterations``, ``eps_d``;
+``max_iter``, which may grow between runs), ``lattice`` (its name and half-bandwidth), ``solver`` (the impurity
+solver's ``describe()`` as JSON), ``iterations``, ``eps_d``;
 datasets ``w``, ``x_in``, ``baths`` (iterations, n_w) and ``history/<key>``. A state of another run is refused,
 naming what differs. Layer: ``dmft``; numpy and h5py.
 """
@@ -42,19 +43,21 @@ class LoopState:
     baths: list
 
 
-def _identity(config, lattice) -> tuple[str, str]:
+def _identity(config, lattice, solver: dict) -> tuple[str, str, str]:
     values = {key: value for key, value in config.to_dict().items() if key != "max_iter"}
-    return json.dumps(values, sort_keys=True), json.dumps([lattice.name, float(lattice.half_bandwidth)])
+    lattice_id = json.dumps([lattice.name, float(lattice.half_bandwidth)])
+    return json.dumps(values, sort_keys=True), lattice_id, json.dumps(solver, sort_keys=True, default=str)
 
 
-def write_loop_state(path, state: LoopState, config, lattice, w: np.ndarray) -> None:
-    """Write ``state`` of the run (``config``, ``lattice``, grid ``w``) to ``path`` atomically."""
+def write_loop_state(path, state: LoopState, config, lattice, solver: dict, w: np.ndarray) -> None:
+    """Write ``state`` of the run (``config``, ``lattice``, the solver's ``describe()``, grid ``w``) to ``path``
+    atomically."""
     path = os.fspath(path)
     temporary = os.path.join(os.path.dirname(os.path.abspath(path)), f".{os.path.basename(path)}.new-{os.getpid()}")
-    run, lattice_id = _identity(config, lattice)
+    run, lattice_id, solver_id = _identity(config, lattice, solver)
     try:
         with h5py.File(temporary, "w") as file:
-            file.attrs.update({"format": STATE_FORMAT, "config": run, "lattice": lattice_id})
+            file.attrs.update({"format": STATE_FORMAT, "config": run, "lattice": lattice_id, "solver": solver_id})
             file.attrs.update({"iterations": np.int64(state.iterations), "eps_d": float(state.eps_d)})
             file["w"], file["x_in"] = w, state.x_in
             file["baths"] = np.array(state.baths).reshape(len(state.baths), w.size)
@@ -67,24 +70,24 @@ def write_loop_state(path, state: LoopState, config, lattice, w: np.ndarray) -> 
         raise
 
 
-def read_loop_state(path, config, lattice, w: np.ndarray, history_keys) -> LoopState | None:
+def read_loop_state(path, config, lattice, solver: dict, w: np.ndarray, history_keys) -> LoopState | None:
     """The state stored at ``path`` for this run, or None if there is no file.
 
     Raises
     ------
     ValueError
-        If the file is not a DMFT state, belongs to another run (config other than ``max_iter``, lattice or
-        grid; the message names it), or has done ``max_iter`` iterations or more without converging.
+        If the file is not a DMFT state, belongs to another run (config other than ``max_iter``, lattice, impurity
+        solver or grid; the message names it), or has done ``max_iter`` iterations or more without converging.
     """
     path = os.fspath(path)
     if not os.path.exists(path):
         return None
-    run, lattice_id = _identity(config, lattice)
+    run, lattice_id, solver_id = _identity(config, lattice, solver)
     with h5py.File(path, "r") as file:
         found = file.attrs.get("format")
         if found != STATE_FORMAT:
             raise ValueError(f"checkpoint {path} is not a DMFT state (format {found!r}, expected {STATE_FORMAT!r})")
-        for name, mine in (("config", run), ("lattice", lattice_id)):
+        for name, mine in (("config", run), ("lattice", lattice_id), ("solver", solver_id)):
             theirs = file.attrs[name]
             if theirs != mine:
                 raise ValueError(

@@ -295,7 +295,9 @@ def run_lattice_dmft(
     eps_d = config.initial_eps_d
     history = {key: [] for key in HISTORY_KEYS}
     baths = []
-    state = None if checkpoint is None else read_loop_state(checkpoint, config, lattice, w, HISTORY_KEYS)
+    describe = getattr(solver, "describe", None)
+    solver_id = describe() if callable(describe) else {"solver": type(solver).__name__}
+    state = None if checkpoint is None else read_loop_state(checkpoint, config, lattice, solver_id, w, HISTORY_KEYS)
     if state is not None:
         x_in, eps_d, history, baths = state.x_in, state.eps_d, state.history, state.baths
         logger.info("resuming from %s after %d iterations", checkpoint, state.iterations)
@@ -340,12 +342,19 @@ def run_lattice_dmft(
                 if checkpoint is not None and mpi.is_master_node():  # this iteration again: the full result
                     previous = {key: values[:-1] for key, values in history.items()}
                     write_loop_state(
-                        checkpoint, LoopState(iteration - 1, x_in, eps_d, previous, baths[:-1]), config, lattice, w
+                        checkpoint,
+                        LoopState(iteration - 1, x_in, eps_d, previous, baths[:-1]),
+                        config,
+                        lattice,
+                        solver_id,
+                        w,
                     )
                 break
             next_x = np.clip(mixer.update(x_in, x_out), 0.0, None)
             if checkpoint is not None and mpi.is_master_node():  # what a continued run starts from
-                write_loop_state(checkpoint, LoopState(iteration, next_x, eps_d, history, baths), config, lattice, w)
+                write_loop_state(
+                    checkpoint, LoopState(iteration, next_x, eps_d, history, baths), config, lattice, solver_id, w
+                )
             if iteration < config.max_iter:
                 x_in = next_x
     elapsed = time.perf_counter() - started
@@ -362,8 +371,7 @@ def run_lattice_dmft(
             f"the grid |w| <= {w[-1]:.3g}, unresolved bound states or an inaccurate solver; observables are unreliable"
         )
         warnings.warn(message, SpectralWeightWarning, stacklevel=2)
-    describe = getattr(solver, "describe", None)
-    solver_info = describe() if callable(describe) else {"solver": type(solver).__name__}
+    solver_info = solver_id
     # the last solve's resolution of A (energy unit; 0: exact) and diagnostics, as the impurity layer gives them
     solver_info = {**solver_info, "resolution": last_solution.resolution, "diagnostics": last_solution.diagnostics}
     result = DMFTResult(

@@ -50,6 +50,8 @@ def test_a_state_of_another_run_is_refused(tmp_path):
         run_bethe_dmft(LanczosImpuritySolver(n_bath=5), other, checkpoint=state)
     with pytest.raises(ValueError, match=r"has done 2 iterations, as many as max_iter = 2"):
         _run(2, state)
+    with pytest.raises(ValueError, match=r"belongs to another run: its solver"):
+        run_bethe_dmft(LanczosImpuritySolver(n_bath=7), BetheDMFTConfig(**CONFIG, max_iter=10), checkpoint=state)
 
 
 def test_bethe_command_resumes_from_its_checkpoint(tmp_path):
