@@ -264,6 +264,15 @@ def _add_common_options(parser: argparse.ArgumentParser, half_bandwidth: bool = 
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (batch jobs)")
 
 
+def _add_checkpoint_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--checkpoint",
+        default=None,
+        metavar="FILE",
+        help="the loop's state after every iteration; an existing file is continued (a killed run resumes)",
+    )
+
+
 def add_arguments(command: str, parser: argparse.ArgumentParser) -> None:
     """Add the arguments of ``command`` (``bethe``, ``bethe-scan`` or ``lattice``) to its parser (``cli.main``)."""
     if command == "lattice":
@@ -277,12 +286,7 @@ def add_arguments(command: str, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--U", type=float, required=True, help="Hubbard interaction (energy unit of the DOS)")
         parser.add_argument("--start", choices=STARTS, default=None, help="initial bath (default metal)")
         parser.add_argument("--out", default="lattice.h5", help="archive to write (default lattice.h5)")
-        parser.add_argument(
-            "--checkpoint",
-            default=None,
-            metavar="FILE",
-            help="the loop's state after every iteration; an existing file is continued (a killed run resumes)",
-        )
+        _add_checkpoint_option(parser)
         parser.add_argument("--plot", default=None, help="PNG to write (default: --out with .png)")
         parser.set_defaults(run=run_lattice)
         _add_common_options(parser, half_bandwidth=False)
@@ -291,12 +295,7 @@ def add_arguments(command: str, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--U", type=float, required=True, help="Hubbard interaction (energy unit of D)")
         parser.add_argument("--start", choices=STARTS, default=None, help="initial A (default metal)")
         parser.add_argument("--out", default="bethe.h5", help="archive to write (default bethe.h5)")
-        parser.add_argument(
-            "--checkpoint",
-            default=None,
-            metavar="FILE",
-            help="the loop's state after every iteration; an existing file is continued (a killed run resumes)",
-        )
+        _add_checkpoint_option(parser)
         parser.set_defaults(run=run_bethe)
     else:
         parser.add_argument("--U", type=parse_U_values, required=True, help="start:stop:step or a,b,c")
