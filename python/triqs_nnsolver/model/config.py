@@ -22,6 +22,7 @@ from ..model_contract import input_channels
 __all__ = ["ModelConfig"]
 
 _QUERY_STREAMS = ("frequency", "parameters")
+_OUTPUT_HEADS = ("spectral", "self_energy")
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class ModelConfig:
     query_stream: str = "frequency"  # which stream gives the cross-attention queries
     rho_scale: float = 4.0  # rho_Delta is multiplied by this before embedding (Bethe bath, D = 1: max 1/(2 pi))
     param_scale: tuple[float, float, float] = (4.0, 2.0, 1.0)  # (U, eps_d, alpha) are divided by these
+    output_head: str = "spectral"  # 'spectral': Softplus A~ (the paper's); 'self_energy': causal Sigma + Dyson
 
     def __post_init__(self):
         if self.grid_n_w < 4 or self.grid_n_w % 2:
@@ -62,6 +64,13 @@ class ModelConfig:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < (0 if "layers" in name else 1):
                 raise ValueError(f"{name} must be a positive integer; got {name} = {value!r}")
+        if self.output_head not in _OUTPUT_HEADS:
+            raise ValueError(f"output_head must be one of {_OUTPUT_HEADS}; got output_head = {self.output_head!r}")
+        if self.output_head == "self_energy" and not self.use_re_delta:
+            raise ValueError(
+                "output_head = 'self_energy' needs the whole Delta(w) for its Dyson equation: set use_re_delta = True; "
+                "got use_re_delta = False"
+            )
         if len(self.param_scale) != 3 or min(self.param_scale) <= 0:
             raise ValueError(f"param_scale must be three positive numbers; got param_scale = {self.param_scale!r}")
         object.__setattr__(self, "param_scale", tuple(float(s) for s in self.param_scale))

@@ -12,7 +12,11 @@ leaving the output nearly independent of the parameters at initialization.
 With ``query_stream='frequency'`` (default) the decoder's queries are the frequency tokens and its
 keys/values the parameter tokens together with the hybridization encoding; with ``'parameters'`` the
 parameter tokens query the hybridization encoding and the frequency tokens read them out through one
-more cross-attention. A Softplus makes the output positive.
+more cross-attention. The head (``ModelConfig.output_head``): ``'spectral'`` (the paper's) gives A~_alpha
+through a Softplus, positive by construction; ``'self_energy'`` gives ``-Im Sigma / pi = U^2 Softplus(...)`` at
+alpha = 0 (the self-energy does not depend on the tilt), averaged with the network's answer for the particle-hole
+mirror of the problem, reflected (so that it is exactly particle-hole equivariant, at twice the cost), and :class:`~.dyson_head.DysonHead` makes A~_alpha of it
+by Kramers-Kronig, the exact Hartree term, Dyson with the input hybridization and the exact tilt kernel.
 
 The model works in its own energy unit (D = 1 of the reference Bethe bath); see ``scaling``.
 It is TorchScript-scriptable by design (``torch.jit.script(model)``), with type hints and shapes on
@@ -29,8 +33,11 @@ from torch import nn
 from torch.nn import functional as F
 
 from .config import ModelConfig
+from .dyson_head import DysonHead
 
 __all__ = ["ImpuritySpectralNet", "frequency_features"]
+
+SELF_ENERGY_HEAD_BIAS = -4.0  # initial bias of the self-energy head: -Im Sigma / pi = 0.018 U^2 everywhere
 
 
 class Attention(nn.Module):
@@ -119,6 +126,7 @@ class ImpuritySpectralNet(nn.Module):
     """Hybridization on the model grid and (U, eps_d, alpha) -> tilted spectral function A~_alpha(w)."""
 
     __jit_ignored_attributes__ = ["config"]  # a Python dataclass; scripted code reads only tensors and numbers
+    __constants__ = ["predicts_self_energy"]  # TorchScript compiles only the head in use
 
     def __init__(self, config: ModelConfig):
         super().__init__()
@@ -142,7 +150,11 @@ class ImpuritySpectralNet(nn.Module):
         self.readout = DecoderBlock(config)  # frequency tokens read the parameter stream ('parameters' mode)
         self.ln_f = nn.LayerNorm(C)
         self.head = nn.Linear(C, 1)
+        self.predicts_self_energy = config.output_head == "self_energy"
+        self.dyson = DysonHead(config.grid) if self.predicts_self_energy else nn.Identity()
         self.apply(self._init_weights)
+        if self.predicts_self_energy:  # start near the U = 0 answer: Softplus(-4) = 0.018
+            nn.init.constant_(self.head.bias, SELF_ENERGY_HEAD_BIAS)
 
     @staticmethod
     def _init_weights(module: nn.Module) -> None:
@@ -168,6 +180,21 @@ class ImpuritySpectralNet(nn.Module):
         """
         if hybridization.dim() == 2:
             hybridization = hybridization.unsqueeze(-1)  # (B, n_w, 1)
+        if self.predicts_self_energy:
+            U, eps_d, alpha = params[:, 0], params[:, 1], params[:, 2]
+            # the problem and its particle-hole mirror (w -> -w: rho(-w), -Re Delta(-w), eps_d -> -U - eps_d) in one
+            # batch; the mirror's Sigma_c is this problem's reflected, so their average is exactly equivariant
+            mirrored = torch.stack([hybridization[:, :, 0].flip(1), -hybridization[:, :, 1].flip(1)], dim=2)
+            zero = torch.zeros_like(alpha)  # Sigma does not depend on the tilt
+            both = torch.cat([torch.stack([U, eps_d, zero], dim=1), torch.stack([U, -U - eps_d, zero], dim=1)], dim=0)
+            raw = F.softplus(self._head_input(torch.cat([hybridization[:, :, :2], mirrored], dim=0), both))
+            B = params.shape[0]
+            s = (0.5 * (U * U))[:, None] * (raw[:B] + raw[B:].flip(1))  # -Im Sigma_c / pi >= 0
+            return self.dyson(s, hybridization, U, eps_d, alpha)
+        return F.softplus(self._head_input(hybridization, params))  # (B, n_w)
+
+    def _head_input(self, hybridization: torch.Tensor, params: torch.Tensor) -> torch.Tensor:
+        """The head's linear output per frequency token, (B, n_w), before its positive map."""
         B, n_w, _ = hybridization.shape
         features = self.features.to(hybridization.dtype).expand(B, n_w, self.features.shape[1])
         tokens = self.token_embedding(torch.cat([hybridization * self.rho_scale, features], dim=-1))  # (B, n_w, C)
@@ -190,4 +217,4 @@ class ImpuritySpectralNet(nn.Module):
             for parameter_block in self.decoder:
                 p = parameter_block(p, tokens)  # (B, 3, C)
             x = self.readout(tokens, p)  # (B, n_w, C)
-        return F.softplus(self.head(self.ln_f(x))).squeeze(-1)  # (B, n_w)
+        return self.head(self.ln_f(x)).squeeze(-1)  # (B, n_w)

@@ -24,13 +24,16 @@ _DEVICES = ("auto", "cpu", "cuda")
 class TrainConfig:
     """How to train the network of ``METHOD.md`` section 3.
 
-    The loss is ``mean_w |A~_pred - A~_data|^2 + lambda_derivative * mean_w |dA~_pred/dalpha - dA~_data/dalpha|^2``
-    (:func:`triqs_nnsolver.train.spectral_loss`). The learning rate rises linearly from
+    The loss is ``lambda_tilted * mean_w |A~_pred - A~_data|^2 + lambda_derivative * mean_w |dA~_pred/dalpha -
+    dA~_data/dalpha|^2 + lambda_real * mean_w |A_pred(alpha = 0) - A_real|^2``
+    (:func:`triqs_nnsolver.train.loss_from_predictions`); with ``lambda_tilted = lambda_derivative = 0`` only the
+    real axis is supervised and the tilted forward and its double backward are skipped. The learning rate rises linearly from
     ``learning_rate / (warmup_steps + 1)`` to ``learning_rate`` over the first ``warmup_steps`` optimizer
     steps, then follows a half cosine down to ``min_lr`` at the last step of ``max_epochs``
     (:func:`triqs_nnsolver.train.learning_rate_at`). A "step" is one optimizer update on one batch.
     """
 
+    lambda_tilted: float = 1.0  # weight of the tilted-spectrum term (0 with lambda_derivative = 0: real axis only)
     lambda_derivative: float = 1.0  # weight of the alpha-derivative term (rad^2, since dA~/dalpha is A~ per radian)
     lambda_real: float = 0.0  # weight of the real-axis term: the network at alpha = 0 against A_real (0: none)
     learning_rate: float = 1e-3  # peak AdamW learning rate, reached after the warm-up
@@ -50,10 +53,14 @@ class TrainConfig:
     mirror: bool = False  # add the particle-hole mirrors of the training samples (data.mirror; train split only)
 
     def __post_init__(self):
-        for name in ("lambda_derivative", "lambda_real", "weight_decay", "grad_clip"):
+        for name in ("lambda_tilted", "lambda_derivative", "lambda_real", "weight_decay", "grad_clip"):
             _require(name, getattr(self, name), lambda v: math.isfinite(v) and v >= 0, "a finite number >= 0")
         for name in ("learning_rate", "min_lr"):
             _require(name, getattr(self, name), lambda v: math.isfinite(v) and v > 0, "a finite number > 0")
+        if self.lambda_tilted == 0 and self.lambda_derivative == 0 and self.lambda_real == 0:
+            raise ValueError(
+                "at least one of lambda_tilted, lambda_derivative, lambda_real must be positive; got all three 0"
+            )
         if self.min_lr > self.learning_rate:
             raise ValueError(
                 f"min_lr must not exceed learning_rate; got min_lr = {self.min_lr}, "
@@ -77,6 +84,11 @@ class TrainConfig:
             raise ValueError(f"mirror must be True or False; got mirror = {self.mirror!r}")
         if self.device not in _DEVICES:
             raise ValueError(f"device must be one of {_DEVICES}; got device = {self.device!r}")
+
+    @property
+    def supervises_tilt(self) -> bool:
+        """Whether the loss has a tilted term (then the network runs at the items' alphas, with its derivative)."""
+        return self.lambda_tilted > 0 or self.lambda_derivative > 0
 
     def to_dict(self) -> dict:
         """Plain dict of the fields (JSON-compatible; ``betas`` as a tuple)."""

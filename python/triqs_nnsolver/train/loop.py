@@ -91,21 +91,31 @@ def learning_rate_at(step: int, config: TrainConfig, total_steps: int) -> float:
 
 
 def validation_loss(
-    model: torch.nn.Module, loader: DataLoader, lambda_derivative: float, device, lambda_real: float = 0.0
+    model: torch.nn.Module,
+    loader: DataLoader,
+    lambda_derivative: float,
+    device,
+    lambda_real: float = 0.0,
+    lambda_tilted: float = 1.0,
 ) -> dict:
     """Loss terms averaged over all items of ``loader``: ``{"loss", "spectral", "derivative", "real_axis"}`` as
-    floats (``real_axis`` 0 unless ``lambda_real > 0``)."""
+    floats (``real_axis`` 0 unless ``lambda_real > 0``; ``spectral`` and ``derivative`` 0 when both their
+    weights are 0, as then they are not computed)."""
     model.eval()
     sums = torch.zeros(len(_TERMS), dtype=torch.float64, device=device)  # the terms * items
     count = 0
     for batch in loader:
         batch = {key: batch[key].to(device) for key in _TARGET_KEYS}
-        predictions = predict_with_alpha_derivative(model, batch["hybridization"], batch["params"], create_graph=False)
+        predictions = (None, None)
+        if lambda_tilted > 0 or lambda_derivative > 0:
+            predictions = predict_with_alpha_derivative(
+                model, batch["hybridization"], batch["params"], create_graph=False
+            )
         real = None
         if lambda_real > 0:
             with torch.no_grad():
                 real = real_axis_prediction(model, batch["hybridization"], batch["params"])
-        total, terms = loss_from_predictions(*predictions, batch, lambda_derivative, real, lambda_real)
+        total, terms = loss_from_predictions(*predictions, batch, lambda_derivative, real, lambda_real, lambda_tilted)
         n = batch["params"].shape[0]
         sums += n * torch.stack([total.detach(), *(terms[key] for key in _TERMS[1:])]).double()
         count += n
@@ -213,7 +223,9 @@ class _Run:
     def run(self, train_set, val_set, progress: bool, on_epoch_end) -> None:
         """Epochs ``state['epoch'] + 1 ... max_epochs``, or until early stopping or ``on_epoch_end``."""
         config, context = self.config, self.context
-        network = SpectralWithAlphaDerivative(self.model, real_axis=config.lambda_real > 0)
+        network = SpectralWithAlphaDerivative(
+            self.model, real_axis=config.lambda_real > 0, tilted=config.supervises_tilt
+        )
         if context.world_size > 1:
             device_ids = [context.device] if context.device.type == "cuda" else None
             # static_graph: the same parameters are used every step, and some never (the readout block of
@@ -228,7 +240,12 @@ class _Run:
                 loader = _epoch_loader(train_set, config, epoch, context)
                 record = self._train_epoch(network, loader, total_steps, bar)
                 validation = validation_loss(
-                    self.model, val_loader, config.lambda_derivative, context.device, config.lambda_real
+                    self.model,
+                    val_loader,
+                    config.lambda_derivative,
+                    context.device,
+                    config.lambda_real,
+                    config.lambda_tilted,
                 )
                 record.update({f"val_{key}": value for key, value in validation.items()})
                 record["seconds"] = time.perf_counter() - start
@@ -255,7 +272,13 @@ class _Run:
             predictions = network(batch["hybridization"], batch["params"])  # (A~, dA~/dalpha[, A(0)]), (B, n_w)
             real = predictions[2] if len(predictions) > 2 else None
             total, terms = loss_from_predictions(
-                predictions[0], predictions[1], batch, config.lambda_derivative, real, config.lambda_real
+                predictions[0],
+                predictions[1],
+                batch,
+                config.lambda_derivative,
+                real,
+                config.lambda_real,
+                config.lambda_tilted,
             )
             self.optimizer.zero_grad(set_to_none=True)
             total.backward()

@@ -1,6 +1,6 @@
 """The training loss of ``METHOD.md`` section 3 and the network's alpha-derivative by autograd.
 
-    L = mean_(b, w) |A~_pred - A~_data|^2 + lambda * mean_(b, w) |dA~_pred/dalpha - dA~_data/dalpha|^2
+    L = lambda_tilted * mean_(b, w) |A~_pred - A~_data|^2 + lambda * mean_(b, w) |dA~_pred/dalpha - dA~_data/dalpha|^2
         + lambda_real * mean_(b with A_real, w) |A_pred(alpha = 0) - A_real|^2,
 
 with ``dA~_pred/dalpha`` the derivative of the network output with respect to its input alpha
@@ -9,7 +9,8 @@ with respect to the weights (arXiv:2511.14505). Means run over the batch and the
 (each grid point counts once, whatever its spacing). The last term supervises the real axis directly: the
 network queried at alpha = 0 against the samples' real-axis targets ``A_real``, over the items that have one
 (a NaN row has none); it is 0 when no item of the batch has one, and absent (weight 0, no extra forward) by
-default.
+default. With ``lambda_tilted = lambda = 0`` the first two terms and their forward are skipped: the real axis alone
+is supervised (the self-energy head of ``model.dyson_head``, whose tilt is exact, is trained so).
 
 How the derivative is taken: the Jacobian-vector product ``J t`` with tangent ``t = (0, 0, 1)`` per sample
 is obtained by the double-backward trick, ``d/dv [v^T J]_alpha``: one backward pass with a dummy
@@ -106,38 +107,48 @@ class SpectralWithAlphaDerivative(nn.Module):
         The network, e.g. :class:`triqs_nnsolver.model.ImpuritySpectralNet`.
     real_axis : bool
         Also return the network at alpha = 0 (:func:`real_axis_prediction`), for the real-axis term.
+    tilted : bool
+        Return ``(A~, dA~/dalpha)``; with False both entries are None and only the real axis is computed (then
+        ``real_axis`` must be True).
     """
 
-    def __init__(self, model: nn.Module, real_axis: bool = False):
+    def __init__(self, model: nn.Module, real_axis: bool = False, tilted: bool = True):
         super().__init__()
+        if not (real_axis or tilted):
+            raise ValueError("SpectralWithAlphaDerivative needs real_axis or tilted; got neither")
         self.model = model
         self.real_axis = real_axis
+        self.tilted = tilted
 
     def forward(self, hybridization: torch.Tensor, params: torch.Tensor) -> tuple:
-        """``(A~, dA~/dalpha)``, both (batch, n_w) and differentiable (:func:`predict_with_alpha_derivative`), and
-        ``A(alpha = 0)`` as a third entry with ``real_axis``."""
-        predictions = predict_with_alpha_derivative(
-            self.model, hybridization, params, create_graph=torch.is_grad_enabled()
-        )
+        """``(A~, dA~/dalpha)``, both (batch, n_w) and differentiable (:func:`predict_with_alpha_derivative`; None,
+        None without ``tilted``), and ``A(alpha = 0)`` as a third entry with ``real_axis``."""
+        if self.tilted:
+            predictions = predict_with_alpha_derivative(
+                self.model, hybridization, params, create_graph=torch.is_grad_enabled()
+            )
+        else:
+            predictions = (None, None)
         if not self.real_axis:
             return predictions
         return (*predictions, real_axis_prediction(self.model, hybridization, params))
 
 
 def loss_from_predictions(
-    A_tilde: torch.Tensor,
-    dA_tilde_dalpha: torch.Tensor,
+    A_tilde: torch.Tensor | None,
+    dA_tilde_dalpha: torch.Tensor | None,
     batch: dict,
     lambda_derivative: float,
     A_real: torch.Tensor | None = None,
     lambda_real: float = 0.0,
+    lambda_tilted: float = 1.0,
 ) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
     """The loss from predictions already made; see :func:`spectral_loss` for the terms.
 
     Parameters
     ----------
-    A_tilde, dA_tilde_dalpha : Tensor, shape (batch, n_w)
-        Predicted ``A~`` and ``dA~/dalpha``.
+    A_tilde, dA_tilde_dalpha : Tensor, shape (batch, n_w), or None
+        Predicted ``A~`` and ``dA~/dalpha``; None (both): no tilted terms (then ``A_real`` is needed).
     batch : dict
         Holds the targets ``"A_tilde"`` and ``"dA_tilde_dalpha"``, shape (batch, n_w), on the predictions' device,
         and ``"A_real"`` (NaN rows: no target) when ``A_real`` is given.
@@ -147,6 +158,8 @@ def loss_from_predictions(
         The network at alpha = 0 (:func:`real_axis_prediction`); None: no real-axis term.
     lambda_real : float
         Weight of the real-axis term (>= 0; dimensionless).
+    lambda_tilted : float
+        Weight of the tilted-spectrum term (>= 0; dimensionless).
 
     Returns
     -------
@@ -164,15 +177,23 @@ def loss_from_predictions(
         raise ValueError(f"lambda_derivative must be >= 0; got lambda_derivative = {lambda_derivative!r}")
     if not lambda_real >= 0:
         raise ValueError(f"lambda_real must be >= 0; got lambda_real = {lambda_real!r}")
-    for name, prediction in (("A_tilde", A_tilde), ("dA_tilde_dalpha", dA_tilde_dalpha)):
-        if batch[name].shape != prediction.shape:
-            raise ValueError(
-                f"batch[{name!r}] must have the prediction's shape {tuple(prediction.shape)}; "
-                f"got {tuple(batch[name].shape)}"
-            )
-    spectral = torch.mean((A_tilde - batch["A_tilde"]) ** 2)  # over (B, n_w)
-    derivative = torch.mean((dA_tilde_dalpha - batch["dA_tilde_dalpha"]) ** 2)  # over (B, n_w)
-    total = spectral + lambda_derivative * derivative
+    if not lambda_tilted >= 0:
+        raise ValueError(f"lambda_tilted must be >= 0; got lambda_tilted = {lambda_tilted!r}")
+    if A_tilde is None or dA_tilde_dalpha is None:
+        if A_real is None:
+            raise ValueError("loss_from_predictions needs the tilted predictions or A_real; got neither")
+        spectral = torch.zeros((), dtype=A_real.dtype, device=A_real.device)
+        derivative = spectral
+    else:
+        for name, prediction in (("A_tilde", A_tilde), ("dA_tilde_dalpha", dA_tilde_dalpha)):
+            if batch[name].shape != prediction.shape:
+                raise ValueError(
+                    f"batch[{name!r}] must have the prediction's shape {tuple(prediction.shape)}; "
+                    f"got {tuple(batch[name].shape)}"
+                )
+        spectral = torch.mean((A_tilde - batch["A_tilde"]) ** 2)  # over (B, n_w)
+        derivative = torch.mean((dA_tilde_dalpha - batch["dA_tilde_dalpha"]) ** 2)  # over (B, n_w)
+    total = lambda_tilted * spectral + lambda_derivative * derivative
     real = torch.zeros((), dtype=spectral.dtype, device=spectral.device)
     if A_real is not None:
         target = batch["A_real"]

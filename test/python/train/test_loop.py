@@ -222,3 +222,15 @@ def test_the_real_axis_term_trains_and_is_recorded(tiny_config, make_pole_datase
         assert record["train_real_axis"] > 0 and record["val_real_axis"] > 0
         assert record["train_loss"] > record["train_spectral"]  # the weighted term is part of the loss
     assert all(record["train_real_axis"] == record["val_real_axis"] == 0 for record in without.history)
+
+
+def test_real_axis_only_training_runs_and_records_no_tilted_terms(tiny_config, make_pole_dataset, tmp_path):
+    train_set = make_pole_dataset(tiny_config, n_samples=6, alphas=(0.2,), seed=1)
+    val_set = make_pole_dataset(tiny_config, n_samples=2, alphas=(0.2,), seed=2)
+    config = TrainConfig(**{**QUICK, "lambda_tilted": 0.0, "lambda_derivative": 0.0, "lambda_real": 1.0, "seed": 3})
+    result = train(tiny_config, config, train_set, val_set, tmp_path, progress=False)
+    for record in result.history:
+        assert record["train_spectral"] == record["train_derivative"] == record["val_spectral"] == 0
+        assert record["train_loss"] == record["train_real_axis"] > 0
+    with pytest.raises(ValueError, match="at least one of lambda_tilted, lambda_derivative, lambda_real"):
+        TrainConfig(lambda_tilted=0.0, lambda_derivative=0.0)

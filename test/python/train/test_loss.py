@@ -132,3 +132,26 @@ def test_real_axis_term_is_the_masked_error_at_alpha_zero(tiny_config):
     batch["A_real"] = torch.full_like(target, float("nan"))
     _, terms = loss_from_predictions(A_tilde, dA, batch, 1.0, real, lambda_real=2.0)
     assert terms["real_axis"] == 0  # no item with a target: no term
+
+
+def test_real_axis_only_loss_skips_the_tilted_terms(tiny_config):
+    """lambda_tilted = lambda = 0: the wrapper returns no tilted predictions and the loss is the real-axis term."""
+    from triqs_nnsolver.train.loss import loss_from_predictions, real_axis_prediction
+
+    model = _perturbed_model(tiny_config, seed=6)
+    rho, params = _inputs(tiny_config, batch=3, seed=7)
+    outputs = SpectralWithAlphaDerivative(model, real_axis=True, tilted=False)(rho, params)
+    assert outputs[0] is None and outputs[1] is None
+    torch.testing.assert_close(outputs[2], real_axis_prediction(model, rho, params))
+    target = torch.rand(3, tiny_config.grid_n_w, dtype=torch.float64)
+    total, terms = loss_from_predictions(None, None, {"A_real": target}, 0.0, outputs[2], lambda_real=1.5)
+    torch.testing.assert_close(total, 1.5 * torch.mean((outputs[2] - target) ** 2))
+    assert terms["spectral"] == 0 and terms["derivative"] == 0
+    with pytest.raises(ValueError, match="needs the tilted predictions or A_real"):
+        loss_from_predictions(None, None, {}, 0.0)
+    with pytest.raises(ValueError, match="needs real_axis or tilted"):
+        SpectralWithAlphaDerivative(model, real_axis=False, tilted=False)
+    A_tilde, dA = predict_with_alpha_derivative(model, rho, params)
+    batch = {"A_tilde": torch.zeros_like(A_tilde), "dA_tilde_dalpha": dA.detach()}
+    weighted, terms = loss_from_predictions(A_tilde, dA, batch, 1.0, lambda_tilted=0.25)
+    torch.testing.assert_close(weighted, 0.25 * terms["spectral"].to(weighted.dtype))  # the derivative term is 0
