@@ -96,7 +96,13 @@ def gate_half_filling(solver, n_w: int) -> dict:
     for U in (3.5, 4.0):
         r = _dmft(solver, n_w, U=U, start="insulator")
         rows.append(
-            {"U": U, "start": "insulator", "converged": bool(r.converged), "n_iter": int(r.n_iter), "A0": float(r.observables.A0)}
+            {
+                "U": U,
+                "start": "insulator",
+                "converged": bool(r.converged),
+                "n_iter": int(r.n_iter),
+                "A0": float(r.observables.A0),
+            }
         )
     ok = all(row["converged"] for row in rows)
     ok &= all(abs(row["A0_relative_error"]) <= 0.05 for row in rows if row["start"] == "metal")
@@ -116,8 +122,9 @@ def gate_doped(solver, n_w: int) -> dict:
     for U in (2.0, 3.0):
         for n in (0.8, 0.9):
             with HDFArchive(str(REFERENCES / f"doped_U{U:g}_n{n:g}.h5"), "r") as archive:
-                w_ref = np.asarray(archive["A_w"].mesh.points)
-                A_ref = np.asarray(archive["A_w"].data).reshape(w_ref.size, -1)[:, 0].real
+                A_w = archive["A_w"]["up"]
+                w_ref = np.asarray(A_w.mesh.points)
+                A_ref = A_w.data[:, 0, 0].real
                 sigma = float(archive["solver"]["resolution"])
                 Z_ref = float(archive["results"]["Z"])
             r = _dmft(solver, n_w, U=U, density=n)
@@ -151,7 +158,10 @@ def main() -> None:
     if args.part in ("single", "all"):
         stages += [("u0", lambda: gate_u0(args.model)), ("friedel", lambda: gate_friedel(solver))]
     if args.part in ("dmft", "all"):
-        stages += [("half_filling", lambda: gate_half_filling(solver, args.n_w)), ("doped", lambda: gate_doped(solver, args.n_w))]
+        stages += [
+            ("half_filling", lambda: gate_half_filling(solver, args.n_w)),
+            ("doped", lambda: gate_doped(solver, args.n_w)),
+        ]
     for name, stage in stages:
         start = time.perf_counter()
         report[name] = stage()
@@ -160,7 +170,9 @@ def main() -> None:
         for key, value in report[name].items():
             if key == "rows":
                 for row in value:
-                    print("   ", "  ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items()))
+                    print(
+                        "   ", "  ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items())
+                    )
             elif key not in ("pass", "seconds"):
                 print(f"    {key} = {value}")
     if args.json is not None:

@@ -7,13 +7,13 @@ The half-filled Hubbard model on the Bethe lattice (semicircular density of stat
 the network maps it to ``A(w)``, and ``G``, ``Sigma``, ``Z`` follow by Kramers-Kronig and Dyson (:doc:`/dmft`).
 This is what ``triqs-nnsolver bethe`` and ``make demo`` run.
 
-.. warning::
+.. note::
 
-   The shipped model is still the **interim** one, trained on 5-level exact-diagonalization baths, and it is
-   **not physical inside a DMFT loop**: its model card (:doc:`/model_card`) records that the loop reaches no
-   physical fixed point (no Luttinger pinning of ``A(0)``, no Mott transition). The curves below show what the
-   shipped model gives today, next to the Lanczos-DMFT references of ``data/reference/lanczos``; they are
-   regenerated at every build, so they will show the production model once it ships.
+   The shipped model, ``lanczos9-sigma``, is a causal self-energy network trained on 9-level Lanczos baths
+   (:doc:`/model_card`). Inside the loop it pins ``A(0)`` to the Luttinger value in the metal and opens the Mott gap
+   from an insulating start; it is not yet the production model of MPS-trained continuous baths, and its card lists
+   the gates it still misses. The curves below are regenerated at every build, next to the Lanczos-DMFT references
+   of ``data/reference/lanczos`` (broadened by about half their level spacing, so their peaks are lower and wider).
 """
 
 import warnings
@@ -104,7 +104,7 @@ figure.tight_layout()
 U_values = [0.5, 1.0, 1.5, 2.0, 2.5, 3.0]
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DMFTNotConvergedWarning)  # reported in the table instead
-    warnings.simplefilter("ignore", SpectralWeightWarning)  # the interim model's int A deviates from 1
+    warnings.simplefilter("ignore", SpectralWeightWarning)  # int A on the model grid misses its tails (about 1 %)
     scan = run_u_scan(solver, U_values, BetheDMFTConfig(n_w=600, max_iter=40), direction="up")
 print(f"{'U/D':>5} {'converged':>9} {'iter':>4} {'Z':>7} {'A(0)':>7}")
 for point in scan:

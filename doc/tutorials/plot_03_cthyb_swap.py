@@ -12,8 +12,8 @@ TRIQS's tutorials and of CTHYB's ``single_site_bethe`` test, ``doc/examples/beth
 
 It needs TRIQS, which is not installable from PyPI. When TRIQS is importable, this page runs it (two iterations at
 beta = 20) and plots the result; otherwise it says so, and the same loop on the package's own containers,
-``doc/examples/bethe_dmft_arrays.py``, runs instead: it needs no TRIQS. With the shipped interim model the
-numbers are not physical (:doc:`/model_card`).
+``doc/examples/bethe_dmft_arrays.py``, runs instead: it needs no TRIQS. The shipped model's accuracy is in
+its card (:doc:`/model_card`).
 """
 
 import importlib.util

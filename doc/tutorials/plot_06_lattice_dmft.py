@@ -13,10 +13,10 @@ Lanczos solver of a discretized bath at U = 2 D, and the shipped model at U = 2 
 
 .. warning::
 
-   The shipped model is the **interim** one (:doc:`/model_card`): it was trained on Bethe-like exact-
-   diagonalization baths and is not physical inside a DMFT loop. Its curve is regenerated at every build and will
-   show the production model once it ships; the Lanczos curve is the exact answer of a 5-level discretized bath,
-   broadened by half its level spacing (which smears the van Hove peak).
+   The shipped model is ``lanczos9-sigma`` (:doc:`/model_card`), trained on 9-level Lanczos baths of smooth
+   hybridization families; the square lattice's van Hove peak makes baths unlike most of them. Its curve is
+   regenerated at every build and will show the production model once it ships; the Lanczos curve is the exact
+   answer of a 5-level discretized bath, broadened by half its level spacing (which smears the van Hove peak).
 """
 
 import warnings

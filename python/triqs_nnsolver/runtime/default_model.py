@@ -27,7 +27,7 @@ __all__ = ["DEFAULT_MODEL", "CHECKSUM_SUFFIX", "shipped_models_dir", "default_mo
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MODEL = "interim"  # folder name under models/ of the model used when none is given
+DEFAULT_MODEL = "lanczos9-sigma"  # folder name under models/ of the model used when none is given
 CHECKSUM_SUFFIX = ".sha256"  # model.pt -> model.pt.sha256, written by `sha256sum model.pt > model.pt.sha256`
 
 

@@ -26,8 +26,9 @@ class TrainConfig:
 
     The loss is ``lambda_tilted * mean_w |A~_pred - A~_data|^2 + lambda_derivative * mean_w |dA~_pred/dalpha -
     dA~_data/dalpha|^2 + lambda_real * mean_w |A_pred(alpha = 0) - A_real|^2``
-    (:func:`triqs_nnsolver.train.loss_from_predictions`); with ``lambda_tilted = lambda_derivative = 0`` only the
-    real axis is supervised and the tilted forward and its double backward are skipped. The learning rate rises linearly from
+    (:func:`triqs_nnsolver.train.loss_from_predictions`); with ``lambda_tilted = lambda_derivative = 0`` only
+    the real axis is supervised and the tilted forward and its double backward are skipped. The learning rate
+    rises linearly from
     ``learning_rate / (warmup_steps + 1)`` to ``learning_rate`` over the first ``warmup_steps`` optimizer
     steps, then follows a half cosine down to ``min_lr`` at the last step of ``max_epochs``
     (:func:`triqs_nnsolver.train.learning_rate_at`). A "step" is one optimizer update on one batch.

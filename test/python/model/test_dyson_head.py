@@ -101,7 +101,10 @@ def test_occupation_weights_integrate_the_interpolant():
     A_fine = np.interp(fine, w, A)
     assert abs(total @ A - np.trapezoid(A_fine, fine)) < 1e-8
     negative = fine < 0
-    assert abs(below @ A - np.trapezoid(A_fine[negative], fine[negative]) - A_fine[negative][-1] * abs(fine[negative][-1])) < 1e-4
+    assert (
+        abs(below @ A - np.trapezoid(A_fine[negative], fine[negative]) - A_fine[negative][-1] * abs(fine[negative][-1]))
+        < 1e-4
+    )
 
 
 @pytest.mark.parametrize("alpha", [0.1, 0.2, 0.4, 0.13, 0.57])
@@ -118,7 +121,10 @@ def test_tilt_and_its_alpha_derivative_match_the_exact_kernel(network, alpha):
     # at the nodes: float32 rounding; between them, cubic Hermite interpolation of step 0.05 rad
     tolerance, derivative_tolerance = (1e-5, 1e-4) if on_node else (2e-3, 3e-2)
     assert np.max(np.abs(A_tilde.detach().double().numpy() - exact)) < tolerance * exact.max()
-    assert np.max(np.abs(jacobian.double().numpy() - exact_derivative)) < derivative_tolerance * np.abs(exact_derivative).max()
+    assert (
+        np.max(np.abs(jacobian.double().numpy() - exact_derivative))
+        < derivative_tolerance * np.abs(exact_derivative).max()
+    )
 
 
 def test_alpha_zero_is_the_real_axis_and_outputs_are_positive(network):
