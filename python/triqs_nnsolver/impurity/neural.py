@@ -136,6 +136,7 @@ class NeuralImpuritySolver(ImpuritySolver):
             scale=prediction.scale,
             domain_violations=tuple(violations),
             uncertainty=uncertainty,
+            domain_distance=self.training_domain.distance(U=inputs.U, eps_d=inputs.eps_d),
         )
 
     def describe(self) -> dict:

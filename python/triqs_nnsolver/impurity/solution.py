@@ -57,6 +57,9 @@ class ImpuritySolution:
         Solver-specific numbers of the solve (e.g. a norm, a truncation error); empty where there are none.
     uncertainty : ndarray, shape (n_w,), or None
         An estimate of the error of ``A`` (1/energy), for solvers that have one (an ensemble's spread).
+    domain_distance : float or None
+        How far the problem lies outside the model's training domain (U and eps_d in model units): the largest
+        excess in units of the range's width, 0 inside (``TrainingDomain.distance``); None without a model.
     """
 
     w: np.ndarray
@@ -66,6 +69,7 @@ class ImpuritySolution:
     domain_violations: tuple[str, ...] = ()
     diagnostics: dict = field(default_factory=dict)
     uncertainty: np.ndarray | None = None
+    domain_distance: float | None = None
 
 
 class ImpuritySolver(abc.ABC):

@@ -43,6 +43,16 @@ class TrainingDomain:
                 raise ValueError(f"training_domain.{field.name} must be (min, max) with min <= max; got {(low, high)}")
             object.__setattr__(self, field.name, (low, high))
 
+    def distance(self, **values: float) -> float:
+        """How far the given inputs lie outside their ranges: the largest excess over the range, in units of the
+        range's width (at least 1 model unit, so that a range of one value does not make every step huge); 0 inside.
+        """
+        excess = [0.0]
+        for name, value in values.items():
+            low, high = getattr(self, name)
+            excess.append(max(low - value, value - high, 0.0) / max(high - low, 1.0))
+        return float(max(excess))
+
     def violations(self, **values: float) -> list[str]:
         """Human-readable list of the given inputs (by field name) that lie outside their range."""
         messages = []

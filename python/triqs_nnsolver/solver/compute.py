@@ -107,6 +107,8 @@ def solve_blocks(
         "real_mesh_warnings": mesh_warnings,
         "causality_clip": [o["causality_clip"] for o in outputs],
         "domain_violations": sorted({v for s in solutions for v in s.domain_violations}),
+        # how far each block's problem lies outside the training domain (0: inside; None: no model)
+        "domain_distance": [s.domain_distance for s in solutions],
         # an ensemble's spread of the normalised A per block (1/energy): largest and mean over w; None without one
         "A_spread_max": [_spread(s, norm, np.max) for s, (_, norm) in zip(solutions, normalised, strict=True)],
         "A_spread_mean": [_spread(s, norm, np.mean) for s, (_, norm) in zip(solutions, normalised, strict=True)],

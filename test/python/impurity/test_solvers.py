@@ -97,6 +97,17 @@ def test_domain_warning_is_given_once_per_input_and_every_solution_lists_it(smal
         warnings.simplefilter("error", DomainWarning)  # the same input again: no second warning
         repeated = solver.solve(W, bethe_rho(1.0), 9.5, -4.75)
     assert any(v.startswith("U = 9.5 outside") for v in repeated.domain_violations)
+    # the distance: the largest excess over a range in units of its width (at least 1); 0 inside
+    domain = solver.training_domain
+    U_low, U_high = domain.U
+    expected = (9.5 - U_high) / max(U_high - U_low, 1.0)  # the Bethe bath of D = 1 is the model unit: U' = U
+    eps_excess = max(domain.eps_d[0] + 4.75, -4.75 - domain.eps_d[1], 0.0) / max(domain.eps_d[1] - domain.eps_d[0], 1.0)
+    # rel 1e-3: the sampled semicircle's weight, hence the scale s = 1 + O(h^1.5), differs from 1/4 by ~1e-4
+    assert repeated.domain_distance == pytest.approx(max(expected, eps_excess), rel=1e-3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DomainWarning)
+        inside = solver.solve(W, bethe_rho(1.0), 0.5 * (U_low + U_high), 0.5 * (domain.eps_d[0] + domain.eps_d[1]))
+    assert inside.domain_distance == 0.0
 
 
 def test_fixes_issue_12_a_model_with_the_re_delta_channel_solves(small_re_delta_model_file):

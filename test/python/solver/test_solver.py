@@ -316,3 +316,15 @@ def test_shipped_model_solves_the_bethe_impurity():
     bethe_loop(S, U=2.0, mu=1.0, n_loops=1)  # half filling, inside any sensible training domain
     # particle-hole symmetry: n = 1/2 up to the model's accuracy (a few percent for a trained model)
     assert S.densities["up"] == pytest.approx(0.5, abs=0.05)
+
+
+def test_solve_report_carries_the_domain_distance(tiny_model):
+    S = Solver(20.0, GF_STRUCT, model=tiny_model, containers="own", **SMALL)
+    fill_semicircle(S)
+    S.solve(U=1.0)
+    distances = S.solve_report["domain_distance"]  # one per distinct block solve (spin-symmetric: one)
+    assert distances and all(d is not None and d >= 0 for d in distances)
+    free = free_solver()
+    fill_semicircle(free)
+    free.solve(U=0.0)
+    assert set(free.solve_report["domain_distance"]) == {None}  # no model, no domain
